@@ -1,0 +1,190 @@
+"""FashionMNIST through torchvision, found offline when possible."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from torchvision import datasets, transforms
+
+__all__ = [
+    "CLASSES",
+    "CLASSES_JA",
+    "DEBIAN_DIR",
+    "DataNotFoundError",
+    "MEAN",
+    "STD",
+    "class_names",
+    "load_dataset",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Class names in label order (label 0 is "T-shirt/top").
+CLASSES: tuple[str, ...] = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+#: The same classes in Japanese, in the same order.
+CLASSES_JA: tuple[str, ...] = (
+    "Tシャツ/トップス",
+    "ズボン",
+    "プルオーバー",
+    "ドレス",
+    "コート",
+    "サンダル",
+    "シャツ",
+    "スニーカー",
+    "バッグ",
+    "アンクルブーツ",
+)
+
+#: Mean and standard deviation of the training pixels (after `ToTensor`).
+MEAN = 0.2860
+STD = 0.3530
+
+#: Where Debian's `dataset-fashion-mnist` package puts the original files.
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+# Sizes of the unpacked files, to tell a finished unpack from a broken one.
+_RAW_SIZES = {
+    "train-images-idx3-ubyte": 47_040_016,
+    "train-labels-idx1-ubyte": 60_008,
+    "t10k-images-idx3-ubyte": 7_840_016,
+    "t10k-labels-idx1-ubyte": 10_008,
+}
+
+
+class DataNotFoundError(FileNotFoundError):
+    """No copy of FashionMNIST could be found or downloaded."""
+
+
+def class_names(lang: Literal["en", "ja"] = "en") -> tuple[str, ...]:
+    """Return the ten class names in label order, in English or Japanese.
+
+    Example:
+        >>> class_names("ja")[9]
+        'アンクルブーツ'
+    """
+    if lang not in ("en", "ja"):
+        raise ValueError(f"lang must be 'en' or 'ja', not {lang!r}")
+    return CLASSES if lang == "en" else CLASSES_JA
+
+
+def cache_dir() -> Path:
+    """Folder where fashionnet keeps unpacked data (`$XDG_CACHE_HOME`)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "fashionnet"
+
+
+def _has_raw(root: Path) -> bool:
+    raw = root / "FashionMNIST" / "raw"
+    return all((raw / name).is_file() for name in _RAW_SIZES)
+
+
+def _unpack_debian(source: Path, target: Path) -> Path | None:
+    """Unpack Debian's `.gz` files under `target/FashionMNIST/raw/` once."""
+    if not all((source / f"{name}.gz").is_file() for name in _RAW_SIZES):
+        return None
+    raw = target / "FashionMNIST" / "raw"
+    for name, size in _RAW_SIZES.items():
+        out = raw / name
+        if out.is_file() and out.stat().st_size == size:
+            continue  # unpacked by an earlier call
+        raw.mkdir(parents=True, exist_ok=True)
+        logger.info("unpacking %s.gz into %s", name, raw)
+        # Write beside the target, then rename: a killed process never
+        # leaves a half-written file under the real name.
+        with tempfile.NamedTemporaryFile(dir=raw, delete=False) as tmp:
+            with gzip.open(source / f"{name}.gz") as gz:
+                shutil.copyfileobj(gz, tmp)
+        os.replace(tmp.name, out)
+    return target
+
+
+def _candidates(root: str | os.PathLike[str] | None) -> Iterator[Path]:
+    """Folders to look in, in order; Debian's files are unpacked only if reached."""
+    if root is not None:
+        yield Path(root)
+    if os.environ.get("FASHIONNET_DATA"):
+        yield Path(os.environ["FASHIONNET_DATA"])
+    debian = _unpack_debian(DEBIAN_DIR, cache_dir())
+    if debian is not None:
+        yield debian
+
+
+def load_dataset(
+    split: Literal["train", "test"],
+    root: str | os.PathLike[str] | None = None,
+    download: bool = True,
+    transform: object | None = None,
+) -> datasets.FashionMNIST:
+    """Return torchvision's `FashionMNIST` for the `"train"` or `"test"` split.
+
+    Data is looked for in this order: `root`; the folder named by the
+    `FASHIONNET_DATA` environment variable; Debian's `dataset-fashion-mnist`
+    package (unpacked once into the user cache); last, torchvision's download
+    into the first of `root`, `FASHIONNET_DATA` or the cache. Each folder
+    holds the files under `FashionMNIST/raw/`, as torchvision lays them out.
+
+    Args:
+        split: `"train"` (60,000 images) or `"test"` (10,000 images).
+        root: A folder to look in first.
+        download: Whether to download when no local copy is found.
+        transform: Applied to each image; defaults to `ToTensor()`, which
+            gives float tensors shaped (1, 28, 28) with values in [0, 1].
+
+    Raises:
+        DataNotFoundError: No copy was found and none could be downloaded.
+
+    Example:
+        >>> test_data = load_dataset("test")
+        >>> len(test_data)
+        10000
+    """
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+    transform = transforms.ToTensor() if transform is None else transform
+    candidates: list[Path] = []
+    for folder in _candidates(root):
+        candidates.append(folder)
+        if _has_raw(folder):
+            return datasets.FashionMNIST(
+                folder, train=split == "train", transform=transform
+            )
+    if download:
+        target = candidates[0] if candidates else cache_dir()
+        try:
+            return datasets.FashionMNIST(
+                target, train=split == "train", transform=transform, download=True
+            )
+        except Exception as err:  # torchvision raises many kinds here
+            reason = f"download failed ({type(err).__name__}: {err})"
+    else:
+        reason = "download=False"
+    raise DataNotFoundError(_not_found_message(candidates, reason))
+
+
+def _not_found_message(searched: list[Path], reason: str) -> str:
+    where = ", ".join(str(p) for p in searched) or "no folder"
+    return (
+        f"FashionMNIST not found (looked in: {where}; {reason}). "
+        "Pass root=..., set FASHIONNET_DATA to a folder holding "
+        "FashionMNIST/raw/, or install the Debian package "
+        "dataset-fashion-mnist (apt-get install dataset-fashion-mnist)."
+    )

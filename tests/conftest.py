@@ -1,0 +1,35 @@
+"""Tiny CPU fixtures shared by the unit tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from fakes import write_fake_split
+
+from fashionnet import NeuralNetwork
+
+
+@pytest.fixture
+def fake_root(tmp_path: Path) -> Path:
+    """A folder laid out as torchvision wants: root/FashionMNIST/raw/."""
+    root = tmp_path / "data"
+    for split, count in (("train", 20), ("test", 10)):
+        write_fake_split(root / "FashionMNIST" / "raw", split, count)
+    return root
+
+
+@pytest.fixture
+def no_data_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Hide every real data source: no env var, no Debian files, empty cache."""
+    monkeypatch.delenv("FASHIONNET_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr("fashionnet.data.DEBIAN_DIR", tmp_path / "no-debian")
+    return tmp_path
+
+
+@pytest.fixture
+def model() -> NeuralNetwork:
+    torch.manual_seed(0)
+    return NeuralNetwork()
