@@ -28,7 +28,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Class names in label order (label 0 is "T-shirt/top").
 CLASSES: tuple[str, ...] = (
     "T-shirt/top",
     "Trouser",
@@ -41,8 +40,8 @@ CLASSES: tuple[str, ...] = (
     "Bag",
     "Ankle boot",
 )
+"""Class names in label order: label 0 is "T-shirt/top", label 9 "Ankle boot"."""
 
-#: The same classes in Japanese, in the same order.
 CLASSES_JA: tuple[str, ...] = (
     "Tシャツ/トップス",
     "ズボン",
@@ -55,13 +54,15 @@ CLASSES_JA: tuple[str, ...] = (
     "バッグ",
     "アンクルブーツ",
 )
+"""The same ten classes in Japanese, in the same label order."""
 
-#: Mean and standard deviation of the training pixels (after `ToTensor`).
 MEAN = 0.2860
+"""Mean of the training pixels after `ToTensor` (values in [0, 1])."""
 STD = 0.3530
+"""Standard deviation of the training pixels after `ToTensor`."""
 
-#: Where Debian's `dataset-fashion-mnist` package puts the original files.
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+"""Where Debian's `dataset-fashion-mnist` package puts the original files."""
 
 # SHA-256 of the four original files once unpacked. Checking them catches a
 # truncated download, a wrong item count or magic number, and train and test
@@ -97,7 +98,7 @@ class DataCorruptError(ValueError):
 def class_names(lang: Literal["en", "ja"] = "en") -> tuple[str, ...]:
     """Return the ten class names in label order, in English or Japanese.
 
-    Example:
+    Examples:
         >>> class_names("ja")[9]
         'アンクルブーツ'
     """
@@ -197,7 +198,7 @@ def load_dataset(
         DataCorruptError: The files found are not the original ones
             (checked by SHA-256), e.g. truncated or train and test swapped.
 
-    Example:
+    Examples:
         >>> test_data = load_dataset("test")
         >>> len(test_data)
         10000

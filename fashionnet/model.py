@@ -24,7 +24,7 @@ class NeuralNetwork(nn.Module):
             the classic tutorial had. It clips every negative logit to zero
             and hurts training; it exists only to show why.
 
-    Example:
+    Examples:
         >>> model = NeuralNetwork()
         >>> model(torch.zeros(2, 28, 28)).shape
         torch.Size([2, 10])
@@ -122,7 +122,7 @@ def predict(model: nn.Module, images: torch.Tensor) -> Prediction:
             (N, 3, 28, 28)), values outside [0, 1], NaN or infinity.
         TypeError: Images that are not a tensor, or of another dtype.
 
-    Example:
+    Examples:
         >>> result = predict(NeuralNetwork(), torch.rand(3, 28, 28))
         >>> result.probabilities.shape, result.labels.shape
         (torch.Size([3, 10]), torch.Size([3]))
