@@ -119,6 +119,8 @@ def _add_notebook_page(files: Files, config, lang: str) -> None:
     text = _run_once(notebook, CACHE / lang / "notebook.ipynb", source)
     page = _notebook_page(config, lang)
     files.append(page)
+    # The sitemap lists what mkdocs-static-i18n chose; add the page there too.
+    _i18n(config).i18n_files_per_language[lang].append(page)
     download = _generated(config, "notebook/notebook.ipynb", content=text)
     files.append(download)
     _downloads[page.src_uri] = download
@@ -189,7 +191,9 @@ def _notebook_page(config, lang: str) -> NotebookFile:
 
 
 class _Alternate:
-    """The one thing the language switcher reads from an alternate: its URL."""
+    """What the language switcher and the sitemap read from an alternate."""
+
+    page = None  # no Page of its own: its URL is used
 
     def __init__(self, url: str) -> None:
         self.url = url
