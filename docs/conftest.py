@@ -9,11 +9,8 @@ the same section that the site shows is what runs here.
 from __future__ import annotations
 
 import doctest
-import os
-import re
-from pathlib import Path
 
-import numpy as np
+import matplotlib
 import torch
 from sybil import Sybil
 from sybil.evaluators.doctest import DocTestEvaluator
@@ -21,22 +18,12 @@ from sybil.evaluators.python import PythonEvaluator
 from sybil.parsers.abstract.doctest import DocTestStringParser
 from sybil.parsers.markdown import CodeBlockParser
 
-ROOT = Path(__file__).resolve().parent.parent
-SNIPPET = re.compile(r'^--8<-- "([^":]+):([\w-]+)"$', re.MULTILINE)
+from fashionnet.notebooks import SETUP_CODE, expand_snippets
+
 OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
-
-def read_snippet(path: str, section: str) -> str:
-    """The lines between `--8<-- [start:section]` and `[end:section]`."""
-    text = (ROOT / path).read_text(encoding="utf-8")
-    match = re.search(
-        rf"^# --8<-- \[start:{section}\]\n(.*?)^# --8<-- \[end:{section}\]",
-        text,
-        re.MULTILINE | re.DOTALL,
-    )
-    if match is None:
-        raise LookupError(f"no snippet section {section!r} in {path}")
-    return match.group(1)
+# Doc pages that draw with pyplot need no display.
+matplotlib.use("Agg")
 
 
 class SnippetEvaluator(PythonEvaluator):
@@ -44,7 +31,7 @@ class SnippetEvaluator(PythonEvaluator):
 
     def __call__(self, example) -> None:
         __tracebackhide__ = True
-        source = SNIPPET.sub(lambda m: read_snippet(*m.groups()), example.parsed)
+        source = expand_snippets(example.parsed)
         namespace = example.namespace
         exec(compile(source, example.path, "exec"), namespace)
         namespace.pop("__builtins__", None)
@@ -67,17 +54,14 @@ class PyconParser:
 
 def setup(namespace: dict) -> None:
     """Each page starts from the same seeds and print options."""
-    torch.manual_seed(0)
-    np.random.seed(0)
-    torch.set_printoptions(precision=4, sci_mode=False, linewidth=80)
+    # The same code opens each page's notebook; run apart, so that a page
+    # which forgets an import fails here too.
+    exec(SETUP_CODE, {})
     namespace["__name__"] = "__doc_page__"
 
 
 def teardown(namespace: dict) -> None:
     torch.set_printoptions(profile="default")
-
-
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def parsers() -> list:
