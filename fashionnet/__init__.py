@@ -3,6 +3,7 @@
 from fashionnet.data import (
     CLASSES,
     CLASSES_JA,
+    DataCorruptError,
     DataNotFoundError,
     class_names,
     load_dataset,
@@ -13,6 +14,7 @@ from fashionnet.model import NeuralNetwork, Prediction, predict
 __all__ = [
     "CLASSES",
     "CLASSES_JA",
+    "DataCorruptError",
     "DataNotFoundError",
     "NeuralNetwork",
     "Prediction",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +18,7 @@ __all__ = [
     "CLASSES",
     "CLASSES_JA",
     "DEBIAN_DIR",
+    "DataCorruptError",
     "DataNotFoundError",
     "MEAN",
     "STD",
@@ -26,7 +28,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Class names in label order (label 0 is "T-shirt/top").
 CLASSES: tuple[str, ...] = (
     "T-shirt/top",
     "Trouser",
@@ -39,8 +40,8 @@ CLASSES: tuple[str, ...] = (
     "Bag",
     "Ankle boot",
 )
+"""Class names in label order: label 0 is "T-shirt/top", label 9 "Ankle boot"."""
 
-#: The same classes in Japanese, in the same order.
 CLASSES_JA: tuple[str, ...] = (
     "Tシャツ/トップス",
     "ズボン",
@@ -53,20 +54,36 @@ CLASSES_JA: tuple[str, ...] = (
     "バッグ",
     "アンクルブーツ",
 )
+"""The same ten classes in Japanese, in the same label order."""
 
-#: Mean and standard deviation of the training pixels (after `ToTensor`).
 MEAN = 0.2860
+"""Mean of the training pixels after `ToTensor` (values in [0, 1])."""
 STD = 0.3530
+"""Standard deviation of the training pixels after `ToTensor`."""
 
-#: Where Debian's `dataset-fashion-mnist` package puts the original files.
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+"""Where Debian's `dataset-fashion-mnist` package puts the original files."""
 
-# Sizes of the unpacked files, to tell a finished unpack from a broken one.
-_RAW_SIZES = {
-    "train-images-idx3-ubyte": 47_040_016,
-    "train-labels-idx1-ubyte": 60_008,
-    "t10k-images-idx3-ubyte": 7_840_016,
-    "t10k-labels-idx1-ubyte": 10_008,
+# SHA-256 of the four original files once unpacked. Checking them catches a
+# truncated download, a wrong item count or magic number, and train and test
+# files swapped, before torchvision reads them as silently wrong data.
+_RAW_SHA256 = {
+    "train-images-idx3-ubyte": (
+        "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"
+    ),
+    "train-labels-idx1-ubyte": (
+        "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"
+    ),
+    "t10k-images-idx3-ubyte": (
+        "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"
+    ),
+    "t10k-labels-idx1-ubyte": (
+        "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"
+    ),
+}
+_SPLIT_FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 
 
@@ -74,10 +91,14 @@ class DataNotFoundError(FileNotFoundError):
     """No copy of FashionMNIST could be found or downloaded."""
 
 
+class DataCorruptError(ValueError):
+    """Files named like FashionMNIST's are not the original data."""
+
+
 def class_names(lang: Literal["en", "ja"] = "en") -> tuple[str, ...]:
     """Return the ten class names in label order, in English or Japanese.
 
-    Example:
+    Examples:
         >>> class_names("ja")[9]
         'アンクルブーツ'
     """
@@ -92,28 +113,51 @@ def cache_dir() -> Path:
     return Path(base) / "fashionnet"
 
 
-def _has_raw(root: Path) -> bool:
+def _has_raw(root: Path, split: str) -> bool:
     raw = root / "FashionMNIST" / "raw"
-    return all((raw / name).is_file() for name in _RAW_SIZES)
+    return all((raw / name).is_file() for name in _SPLIT_FILES[split])
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _verify(raw: Path, names: Iterable[str], fix: str) -> None:
+    """Raise `DataCorruptError` unless each file is the original one."""
+    for name in names:
+        if _sha256(raw / name) != _RAW_SHA256[name]:
+            raise DataCorruptError(
+                f"{raw / name} is not the original FashionMNIST file (SHA-256 "
+                f"mismatch: truncated, swapped or other data); {fix}"
+            )
 
 
 def _unpack_debian(source: Path, target: Path) -> Path | None:
     """Unpack Debian's `.gz` files under `target/FashionMNIST/raw/` once."""
-    if not all((source / f"{name}.gz").is_file() for name in _RAW_SIZES):
+    if not all((source / f"{name}.gz").is_file() for name in _RAW_SHA256):
         return None
     raw = target / "FashionMNIST" / "raw"
-    for name, size in _RAW_SIZES.items():
+    raw.mkdir(parents=True, exist_ok=True)
+    for name, digest in _RAW_SHA256.items():
         out = raw / name
-        if out.is_file() and out.stat().st_size == size:
+        if out.is_file() and _sha256(out) == digest:
             continue  # unpacked by an earlier call
-        raw.mkdir(parents=True, exist_ok=True)
         logger.info("unpacking %s.gz into %s", name, raw)
         # Write beside the target, then rename: a killed process never
         # leaves a half-written file under the real name.
         with tempfile.NamedTemporaryFile(dir=raw, delete=False) as tmp:
-            with gzip.open(source / f"{name}.gz") as gz:
-                shutil.copyfileobj(gz, tmp)
+            try:
+                with gzip.open(source / f"{name}.gz") as gz:
+                    shutil.copyfileobj(gz, tmp)
+            except (OSError, EOFError) as err:
+                Path(tmp.name).unlink()
+                raise DataCorruptError(
+                    f"cannot unpack {source / name}.gz ({err}); reinstall it: "
+                    "apt-get install --reinstall dataset-fashion-mnist"
+                ) from None
         os.replace(tmp.name, out)
+        _verify(raw, [name], "reinstall dataset-fashion-mnist")
     return target
 
 
@@ -151,8 +195,10 @@ def load_dataset(
 
     Raises:
         DataNotFoundError: No copy was found and none could be downloaded.
+        DataCorruptError: The files found are not the original ones
+            (checked by SHA-256), e.g. truncated or train and test swapped.
 
-    Example:
+    Examples:
         >>> test_data = load_dataset("test")
         >>> len(test_data)
         10000
@@ -163,18 +209,24 @@ def load_dataset(
     candidates: list[Path] = []
     for folder in _candidates(root):
         candidates.append(folder)
-        if _has_raw(folder):
+        if _has_raw(folder, split):
+            raw = folder / "FashionMNIST" / "raw"
+            _verify(raw, _SPLIT_FILES[split], f"delete {raw} and load again")
             return datasets.FashionMNIST(
                 folder, train=split == "train", transform=transform
             )
     if download:
         target = candidates[0] if candidates else cache_dir()
         try:
-            return datasets.FashionMNIST(
+            dataset = datasets.FashionMNIST(
                 target, train=split == "train", transform=transform, download=True
             )
         except Exception as err:  # torchvision raises many kinds here
             reason = f"download failed ({type(err).__name__}: {err})"
+        else:
+            raw = Path(dataset.raw_folder)
+            _verify(raw, _SPLIT_FILES[split], f"delete {raw} and download again")
+            return dataset
     else:
         reason = "download=False"
     raise DataNotFoundError(_not_found_message(candidates, reason))

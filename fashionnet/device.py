@@ -11,7 +11,7 @@ __all__ = ["get_device"]
 def get_device() -> torch.device:
     """Return the fastest available device: CUDA, then Apple MPS, then CPU.
 
-    Example:
+    Examples:
         >>> get_device().type in {"cuda", "mps", "cpu"}
         True
     """

@@ -24,7 +24,7 @@ class NeuralNetwork(nn.Module):
             the classic tutorial had. It clips every negative logit to zero
             and hurts training; it exists only to show why.
 
-    Example:
+    Examples:
         >>> model = NeuralNetwork()
         >>> model(torch.zeros(2, 28, 28)).shape
         torch.Size([2, 10])
@@ -76,8 +76,27 @@ def _as_batch(images: torch.Tensor) -> torch.Tensor:
         images = images.unsqueeze(1)  # (N, 28, 28) -> (N, 1, 28, 28)
     if images.dim() != 4 or tuple(images.shape[1:]) != (1, 28, 28):
         raise ValueError(
-            "expected images shaped (28, 28), (N, 28, 28) or (N, 1, 28, 28), "
-            f"got {shape}"
+            "expected grayscale images shaped (28, 28), (N, 28, 28) or "
+            f"(N, 1, 28, 28), got {shape}"
+        )
+    return images
+
+
+def _as_pixels(images: torch.Tensor) -> torch.Tensor:
+    """Check the values: uint8 0-255 is scaled, floats must lie in [0, 1]."""
+    if images.device.type == "meta":
+        raise ValueError("images are on the meta device and hold no values")
+    if images.dtype == torch.uint8:
+        return images.float() / 255  # 0-255 as read from an image file
+    if not images.is_floating_point():
+        raise TypeError(f"expected float or uint8 images, got {images.dtype}")
+    if not torch.isfinite(images).all():
+        raise ValueError("images contain NaN or infinite values")
+    if images.numel() and (images.min() < 0 or images.max() > 1):
+        raise ValueError(
+            "expected pixel values in [0, 1], got "
+            f"[{images.min().item():g}, {images.max().item():g}]; "
+            "divide 0-255 values by 255"
         )
     return images
 
@@ -89,19 +108,29 @@ def predict(model: nn.Module, images: torch.Tensor) -> Prediction:
     Args:
         model: A [`NeuralNetwork`][fashionnet.NeuralNetwork] (or any module
             taking normalized (N, 1, 28, 28) images).
-        images: Pixel values in [0, 1] (as `ToTensor` gives them), shaped
-            (28, 28), (N, 28, 28) or (N, 1, 28, 28).
+        images: Grayscale images shaped (28, 28), (N, 28, 28) or
+            (N, 1, 28, 28), on any device: float pixel values in [0, 1] (as
+            `ToTensor` gives them) or uint8 values 0-255. A (3, 28, 28)
+            tensor is three grayscale images, not one RGB image. An empty
+            batch gives empty results.
 
     Returns:
         Probabilities (N, 10) and the predicted class index for each image.
 
-    Example:
+    Raises:
+        ValueError: A shape other than those above (e.g. (N, 784) or RGB
+            (N, 3, 28, 28)), values outside [0, 1], NaN or infinity.
+        TypeError: Images that are not a tensor, or of another dtype.
+
+    Examples:
         >>> result = predict(NeuralNetwork(), torch.rand(3, 28, 28))
         >>> result.probabilities.shape, result.labels.shape
         (torch.Size([3, 10]), torch.Size([3]))
     """
+    if not isinstance(images, torch.Tensor):
+        raise TypeError(f"expected a torch.Tensor, got {type(images).__name__}")
     device = next(model.parameters()).device
-    batch = _as_batch(images).to(device=device, dtype=torch.float32)
+    batch = _as_pixels(_as_batch(images)).to(device=device, dtype=torch.float32)
     batch = (batch - MEAN) / STD  # the normalization used in training
     was_training = model.training
     model.eval()

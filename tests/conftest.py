@@ -13,11 +13,16 @@ from fashionnet import NeuralNetwork
 
 
 @pytest.fixture
-def fake_root(tmp_path: Path) -> Path:
-    """A folder laid out as torchvision wants: root/FashionMNIST/raw/."""
+def fake_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder laid out as torchvision wants: root/FashionMNIST/raw/.
+
+    Its files' digests replace the real ones, so they pass verification.
+    """
     root = tmp_path / "data"
+    digests = {}
     for split, count in (("train", 20), ("test", 10)):
-        write_fake_split(root / "FashionMNIST" / "raw", split, count)
+        digests |= write_fake_split(root / "FashionMNIST" / "raw", split, count)
+    monkeypatch.setattr("fashionnet.data._RAW_SHA256", digests)
     return root
 
 

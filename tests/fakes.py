@@ -1,6 +1,7 @@
 """Small FashionMNIST look-alikes in the original IDX format."""
 
 import gzip
+import hashlib
 import struct
 from pathlib import Path
 
@@ -19,15 +20,23 @@ def idx_bytes(array: np.ndarray) -> bytes:
     return header + array.astype(np.uint8).tobytes()
 
 
-def write_fake_split(raw: Path, split: str, count: int, gz: bool = False) -> None:
-    """Write `count` random images and labels as one split's IDX files."""
+def write_fake_split(
+    raw: Path, split: str, count: int, gz: bool = False
+) -> dict[str, str]:
+    """Write `count` random images and labels as one split's IDX files.
+
+    Returns the SHA-256 of each unpacked file, for `data._RAW_SHA256`.
+    """
     rng = np.random.default_rng(len(split) + count)
     images = rng.integers(0, 256, size=(count, 28, 28))
     labels = np.arange(count) % 10
     raw.mkdir(parents=True, exist_ok=True)
+    digests = {}
     for name, array in zip(RAW_NAMES[split], (images, labels), strict=True):
         data = idx_bytes(array)
+        digests[name] = hashlib.sha256(data).hexdigest()
         if gz:
             (raw / f"{name}.gz").write_bytes(gzip.compress(data))
         else:
             (raw / name).write_bytes(data)
+    return digests

@@ -2,7 +2,14 @@ import pytest
 import torch
 from fakes import write_fake_split
 
-from fashionnet import CLASSES, CLASSES_JA, DataNotFoundError, class_names, load_dataset
+from fashionnet import (
+    CLASSES,
+    CLASSES_JA,
+    DataCorruptError,
+    DataNotFoundError,
+    class_names,
+    load_dataset,
+)
 from fashionnet import data as data_module
 
 
@@ -34,10 +41,10 @@ def test_load_dataset_uses_env_var_next(fake_root, no_data_sources, monkeypatch)
 
 def test_load_dataset_unpacks_debian_files_once(no_data_sources, monkeypatch):
     debian = no_data_sources / "debian"
-    write_fake_split(debian, "train", 20, gz=True)
-    write_fake_split(debian, "test", 10, gz=True)
+    digests = write_fake_split(debian, "train", 20, gz=True)
+    digests |= write_fake_split(debian, "test", 10, gz=True)
     monkeypatch.setattr(data_module, "DEBIAN_DIR", debian)
-    monkeypatch.setattr(data_module, "_RAW_SIZES", fake_sizes(20, 10))
+    monkeypatch.setattr(data_module, "_RAW_SHA256", digests)
     assert len(load_dataset("test", download=False)) == 10
     raw = no_data_sources / "cache" / "fashionnet" / "FashionMNIST" / "raw"
     before = (raw / "t10k-images-idx3-ubyte").stat().st_mtime_ns
@@ -71,10 +78,42 @@ def test_load_dataset_rejects_unknown_split():
         load_dataset("validation")
 
 
-def fake_sizes(train: int, test: int) -> dict[str, int]:
-    return {
-        "train-images-idx3-ubyte": 16 + train * 784,
-        "train-labels-idx1-ubyte": 8 + train,
-        "t10k-images-idx3-ubyte": 16 + test * 784,
-        "t10k-labels-idx1-ubyte": 8 + test,
-    }
+def test_load_dataset_rejects_truncated_file(fake_root, no_data_sources):
+    images = fake_root / "FashionMNIST" / "raw" / "t10k-images-idx3-ubyte"
+    images.write_bytes(images.read_bytes()[:-784])
+    with pytest.raises(DataCorruptError, match="SHA-256 mismatch.*delete"):
+        load_dataset("test", root=fake_root)
+
+
+def test_load_dataset_rejects_swapped_splits(fake_root, no_data_sources):
+    raw = fake_root / "FashionMNIST" / "raw"
+    train, test = raw / "train-images-idx3-ubyte", raw / "t10k-images-idx3-ubyte"
+    train_bytes = train.read_bytes()
+    train.write_bytes(test.read_bytes())
+    test.write_bytes(train_bytes)
+    with pytest.raises(DataCorruptError, match="t10k-images-idx3-ubyte"):
+        load_dataset("test", root=fake_root)
+
+
+def test_load_dataset_repairs_corrupt_cache(no_data_sources, monkeypatch):
+    debian = no_data_sources / "debian"
+    digests = write_fake_split(debian, "train", 20, gz=True)
+    digests |= write_fake_split(debian, "test", 10, gz=True)
+    monkeypatch.setattr(data_module, "DEBIAN_DIR", debian)
+    monkeypatch.setattr(data_module, "_RAW_SHA256", digests)
+    load_dataset("test", download=False)
+    raw = no_data_sources / "cache" / "fashionnet" / "FashionMNIST" / "raw"
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(b"\x00" * 18)
+    assert len(load_dataset("test", download=False)) == 10
+
+
+def test_load_dataset_rejects_truncated_debian_archive(no_data_sources, monkeypatch):
+    debian = no_data_sources / "debian"
+    digests = write_fake_split(debian, "train", 20, gz=True)
+    digests |= write_fake_split(debian, "test", 10, gz=True)
+    archive = debian / "t10k-images-idx3-ubyte.gz"
+    archive.write_bytes(archive.read_bytes()[:100])
+    monkeypatch.setattr(data_module, "DEBIAN_DIR", debian)
+    monkeypatch.setattr(data_module, "_RAW_SHA256", digests)
+    with pytest.raises(DataCorruptError, match="--reinstall dataset-fashion-mnist"):
+        load_dataset("test", download=False)

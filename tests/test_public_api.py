@@ -5,6 +5,7 @@ def test_public_api_is_pinned():
     assert sorted(fashionnet.__all__) == [
         "CLASSES",
         "CLASSES_JA",
+        "DataCorruptError",
         "DataNotFoundError",
         "NeuralNetwork",
         "Prediction",

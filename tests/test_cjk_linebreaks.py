@@ -1,0 +1,21 @@
+import importlib.util
+from pathlib import Path
+
+HOOK = Path(__file__).resolve().parent.parent / "docs" / "hooks" / "cjk_linebreaks.py"
+spec = importlib.util.spec_from_file_location("cjk_linebreaks", HOOK)
+hook = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(hook)
+
+
+def test_join_cjk_lines_joins_wrapped_japanese():
+    assert hook.join_cjk_lines("ロジット\n  です。") == "ロジットです。"
+
+
+def test_join_cjk_lines_keeps_breaks_next_to_latin_and_lists():
+    text = "English\n日本語\n- 項目\n- 日本語\nLinear"
+    assert hook.join_cjk_lines(text) == text
+
+
+def test_join_cjk_lines_leaves_code_fences_alone():
+    text = "```python\n# 日本\n# 語\n```\nあ\nい"
+    assert hook.join_cjk_lines(text) == "```python\n# 日本\n# 語\n```\nあい"
