@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 
 import pytest
@@ -48,24 +47,6 @@ def test_link_check_reports_a_missing_anchor(site_copy):
     add_link(site_copy / "glossary" / "index.html", "../ja/glossary/#no-such-anchor")
     problem = "glossary/index.html: ../ja/glossary/#no-such-anchor (no such anchor)"
     assert problem in broken_links(site_copy)
-
-
-def load_hook():
-    """docs/hooks/i18n_outputs.py, imported by path as MkDocs does."""
-    path = DOCS / "hooks" / "i18n_outputs.py"
-    spec = importlib.util.spec_from_file_location("i18n_outputs", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_japanese_lines_are_joined_outside_code():
-    source = "# 見 { #x }\nあ\n  **い**\n[う](u.md)\nえ `nn`\nお\n\n```python\n# あ\n# い\n```\n"
-    joined = load_hook()._join_japanese_lines(source)
-    assert (
-        joined
-        == "# 見 { #x }\nあ**い**[う](u.md)え `nn`\nお\n\n```python\n# あ\n# い\n```\n"
-    )
 
 
 def test_built_japanese_pages_have_no_breaks_inside_text(built_site):

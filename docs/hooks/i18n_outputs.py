@@ -1,7 +1,7 @@
-"""Give each language its own 404 page and search index; join Japanese lines.
+"""Give each language its own 404 page and search index.
 
-mkdocs-static-i18n builds the languages one after the other into one site,
-and two outputs come out once for all of them:
+mkdocs-static-i18n builds the languages one after the other into one site;
+three things need fixing after it:
 
 - 404.html: every build writes the root 404.html and the last one wins,
   while GitHub Pages serves only that file for any missing address. We keep
@@ -13,16 +13,11 @@ and two outputs come out once for all of them:
   search/search_index.<lang>.json, and every page loads
   assets/javascripts/search-language.js first, which points the theme's
   request at the index of the page's language.
-
 - Material fetches "<href>/sitemap.xml" for every <link rel="alternate"
   hreflang> in a page's head, expecting language roots; the i18n plugin's
   links point at the same page in the other language, so every page logged
   two 404s. We drop those head links: the language selector keeps its
   per-page links, and sitemap.xml lists each page's hreflang alternates.
-
-- A line break inside Japanese text shows as a space in browsers. In
-  Japanese pages we join lines where one ends and the next starts with a
-  Japanese character (outside code blocks), so sources can stay wrapped.
 
 The browser tests in tests/browser/ check all of this in Chromium.
 """
@@ -75,10 +70,6 @@ SWAP = """<script>
 </script>
 """
 
-CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-JAPANESE = re.compile(f"[{CJK}]")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-
 _pages_404: dict[str, str] = {}
 
 
@@ -93,44 +84,6 @@ def _head(output: str, src: str) -> str:
     """Load the search-language script first; drop the hreflang links."""
     output = HREFLANG_LINK.sub("", output)
     return output.replace("</head>", f'<script src="{src}"></script>\n</head>', 1)
-
-
-def _visible_end(line: str) -> str:
-    """The last character a reader sees: without a link's (url) or ** marks."""
-    line = re.sub(r"(\]\([^()]*\)|\]\[[^\]]*\]|[*_~\]])+$", "", line)
-    return line[-1:]
-
-
-def _visible_start(line: str) -> str:
-    return re.sub(r"^[*_~\[]+", "", line.lstrip())[:1]
-
-
-def _join_japanese_lines(markdown: str) -> str:
-    """Remove line breaks between two Japanese characters, outside code."""
-    out, fence = [], None
-    for line in markdown.split("\n"):
-        opening = FENCE.match(line)
-        previous = out[-1] if out else ""
-        if fence is None and opening:
-            fence = opening.group(1)
-        elif fence is not None:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = None
-        elif (
-            JAPANESE.match(_visible_end(previous))
-            and JAPANESE.match(_visible_start(line))
-            and not previous.lstrip().startswith("#")
-        ):
-            out[-1] = previous + line.lstrip()
-            continue
-        out.append(line)
-    return "\n".join(out)
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    if page.file.src_uri.startswith("ja/"):
-        return _join_japanese_lines(markdown)
-    return markdown
 
 
 def on_post_page(output: str, page, config) -> str:
