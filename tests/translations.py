@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import sys
 import unicodedata
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.record_all or args.record:
         for page in japanese_pages() if args.record_all else args.record:
             record(page)
-            print(f"recorded {page}")
+            print(f"recorded {os.path.relpath(page)}")
         return 0
     outdated = [page for page in japanese_pages() if not is_current(page)]
     for page in outdated:
