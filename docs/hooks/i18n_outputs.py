@@ -49,6 +49,9 @@ NOT_FOUND = {
 BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.\w+\.min\.js">')
 HREFLANG_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 BASE = re.compile(r'"base": "([^"]*)"')
+SELECTOR_LINK = re.compile(
+    r'<a href="[^"]*" (hreflang="(\w+)" class="md-select__link">)'
+)
 SWAP = """<script>
 (function () {
   // Before the bundle runs: it then starts on the swapped content.
@@ -99,6 +102,11 @@ def _localized_404(output: str, lang: str, default: str) -> str:
     title, text = NOT_FOUND[lang]
     message = f'<h1 id="page-not-found">{title}</h1>\n<p>{text.format(home=home)}</p>'
     output = output.replace(MATERIAL_404, message, 1)
+    # The selector would lead to the last page built; lead to each home instead.
+    output = SELECTOR_LINK.sub(
+        lambda m: f'<a href="{base}/{"" if m[2] == default else m[2] + "/"}" {m[1]}',
+        output,
+    )
     return _head(output, f"{base}/{SEARCH_SCRIPT}")
 
 
@@ -120,7 +128,7 @@ def on_post_template(output: str, template_name: str, config) -> str:
     language = config.theme["language"]
     _pages_404[language] = _localized_404(output, language, default)
     if default not in _pages_404:
-        return output
+        return _pages_404[language]
     page = _pages_404[default]
     others = [lang for lang in built if lang != default and lang in _pages_404]
     templates = "".join(_template(lang, _pages_404[lang]) for lang in others)

@@ -131,11 +131,15 @@ def test_missing_page_is_a_404_in_the_language_of_its_path(
     base = request.getfixturevalue(served)
     response = visit.page.goto(base + page_path("no-such-page.md", lang))
     heading = visit.page.locator("article h1").inner_text()
+    homes = visit.page.locator(".md-select__link").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
     assert response.status == 404
     assert (visit.page.locator("html").get_attribute("lang"), heading) == (
         lang,
         NOT_FOUND[lang],
     )
+    assert homes == [base, base + "ja/"]
 
 
 def test_pages_request_nothing_but_localhost(visit, site):
