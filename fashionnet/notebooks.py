@@ -36,6 +36,7 @@ __all__ = [
     "dumps",
     "expand_snippets",
     "has_code",
+    "join_cjk_lines",
     "kernel",
     "page_to_notebook",
     "read_snippet",
@@ -66,6 +67,40 @@ LINK_ATTRS = re.compile(r"(\]\([^)\n]*\)) *\{[^{}\n]*\}")
 AUTOREF = re.compile(r"\[([^\]\n]+)\]\[(fashionnet(?:\.\w+)*)\]")
 RELATIVE_LINK = re.compile(r"\]\((?![a-z]+:|#|/)([^)\s]+?\.md)(#[^)\s]*)?\)")
 FIGURE = re.compile(r"^!\[[^\]\n]*\]\((?:\.\./)*assets/figures/([\w-]+)\.png\)")
+
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+# Browsers and Jupyter show a line break between two Japanese characters as a
+# space; wrapped Japanese lines are joined (markup around them ignored).
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60]")
+CJK_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+MARKUP_AT_END = re.compile(r"(\]\([^()]*\)|\]\[[^\]]*\]|[*_~\]])+$")
+MARKUP_AT_START = re.compile(r"^[*_~\[]+")
+
+
+def _joins(previous: str, line: str) -> bool:
+    """Whether `line` continues `previous` with no space between them."""
+    end = MARKUP_AT_END.sub("", previous)[-1:]
+    start = MARKUP_AT_START.sub("", line.lstrip())[:1]
+    heading = previous.lstrip().startswith("#")
+    return bool(CJK.match(end) and CJK.match(start)) and not heading
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join CJK-to-CJK line breaks outside fenced code blocks."""
+    out, fence = [], None
+    for line in markdown.split("\n"):
+        opening = CJK_FENCE.match(line)
+        if fence is None and opening:
+            fence = opening.group(1)
+        elif fence is not None:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+        elif out and _joins(out[-1], line):
+            out[-1] += line.lstrip()
+            continue
+        out.append(line)
+    return "\n".join(out)
+
 
 Lang = Literal["en", "ja"]
 
@@ -141,6 +176,9 @@ def page_to_notebook(
     Returns:
         A notebook whose first code cell runs `SETUP_CODE`.
     """
+    markdown = FRONT_MATTER.sub("", markdown)  # page metadata, not content
+    if lang == "ja":
+        markdown = join_cjk_lines(markdown)
     text = _flatten_admonitions(markdown)
     cells: list[NotebookNode] = []
     for kind, body in _blocks(text):

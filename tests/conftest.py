@@ -1,4 +1,4 @@
-"""Tiny CPU fixtures shared by the unit tests."""
+"""Tiny CPU fixtures shared by the unit tests, and the built site."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 from fakes import write_fake_split
+from site_check import build_site
 
 from fashionnet import NeuralNetwork
 
@@ -38,3 +39,11 @@ def no_data_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def model() -> NeuralNetwork:
     torch.manual_seed(0)
     return NeuralNetwork()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, both languages, built once per test session."""
+    site = tmp_path_factory.mktemp("site")
+    build_site(site)
+    return site

@@ -19,3 +19,13 @@ def test_join_cjk_lines_keeps_breaks_next_to_latin_and_lists():
 def test_join_cjk_lines_leaves_code_fences_alone():
     text = "```python\n# 日本\n# 語\n```\nあ\nい"
     assert hook.join_cjk_lines(text) == "```python\n# 日本\n# 語\n```\nあい"
+
+
+def test_join_cjk_lines_looks_past_bold_and_links():
+    text = "あ\n  **い**\n[う](u.md)\nえ"
+    assert hook.join_cjk_lines(text) == "あ**い**[う](u.md)え"
+
+
+def test_join_cjk_lines_keeps_headings_and_latin_boundaries():
+    text = "# 見出し\n本文 `nn`\nです"
+    assert hook.join_cjk_lines(text) == text

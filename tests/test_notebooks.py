@@ -157,3 +157,11 @@ def test_page_notebook_runs(page, shared_kernel):
     run_notebook(notebook, shared_kernel)  # raises on the first failing cell
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(cell.execution_count is not None for cell in code)
+
+
+def test_page_to_notebook_drops_front_matter_and_joins_japanese_lines():
+    page = "---\nen_sha256: 0123\n---\n\n# 見出し { #title }\n\nロジット\nです。\n"
+    notebook = page_to_notebook(page, "ja", "x.md", intro=False)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    assert "en_sha256" not in text
+    assert "ロジットです。" in text
