@@ -93,7 +93,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"test loss: {result.loss:.4f}")
     names = class_names(args.lang)
     width = max(_width(name) for name in names)
-    print(f"{_pad('class', width)}  accuracy")
+    header = ("class", "accuracy") if args.lang == "en" else ("クラス", "正解率")
+    print(f"{_pad(header[0], width)}  {header[1]}")
     for name, accuracy in zip(names, result.per_class_accuracy.tolist(), strict=True):
         print(f"{_pad(name, width)}  {accuracy:8.2%}")
     return 0
