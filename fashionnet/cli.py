@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -76,7 +77,8 @@ def _train(args: argparse.Namespace) -> int:
 
 def _show_epoch(bar: tqdm, stats: EpochStats) -> None:
     bar.update(1)
-    bar.set_postfix(loss=f"{stats.loss:.4f}", accuracy=f"{stats.accuracy:.2%}")
+    # A dict keeps this order; keyword arguments would be sorted by name.
+    bar.set_postfix({"loss": f"{stats.loss:.4f}", "accuracy": f"{stats.accuracy:.2%}"})
     bar.write(
         f"epoch {stats.epoch}: loss {stats.loss:.4f}, train accuracy "
         f"{stats.accuracy:.2%}, {stats.seconds:.1f} s",
@@ -224,6 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`fashionnet evaluate ... | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except USER_ERRORS as err:
         message = " ".join(str(err).split())  # always one line
         print(f"fashionnet: error: {message}", file=sys.stderr)
