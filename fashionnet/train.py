@@ -284,7 +284,8 @@ def train_model(
     return identical weights.
 
     Args:
-        recipe: How to train; the default reaches about 90.7% test accuracy.
+        recipe: How to train; the default reached 90.55% test accuracy on
+            a 2-core CPU in about 20 s.
         data: Training tensors; defaults to the full training split.
         final_relu: Build the variant with a ReLU after the last layer.
         device: Where to train; defaults to [`get_device`][fashionnet.get_device].
