@@ -88,6 +88,7 @@ def _metadata(model: NeuralNetwork, test_accuracy, recipe) -> dict[str, str]:
 
 
 def _package_version() -> str:
+    # Imported when called: fashionnet/__init__.py imports this module first.
     from fashionnet import __version__
 
     return __version__
@@ -182,7 +183,9 @@ def _decode(path: Path, raw: dict[str, str]) -> dict[str, Any]:
     return metadata
 
 
-def _check_shapes(path: Path, tensors: dict[str, torch.Tensor], model: nn.Module):
+def _check_shapes(
+    path: Path, tensors: dict[str, torch.Tensor], model: nn.Module
+) -> None:
     """Name the first missing, unexpected or wrongly shaped tensor."""
     expected = {name: tuple(t.shape) for name, t in model.state_dict().items()}
     found = {name: tuple(t.shape) for name, t in tensors.items()}
