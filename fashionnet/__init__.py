@@ -1,5 +1,12 @@
 """fashionnet: the FashionMNIST classifier that the tutorial site builds."""
 
+from fashionnet.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    cached_model,
+    load_checkpoint,
+    save_checkpoint,
+)
 from fashionnet.data import (
     CLASSES,
     CLASSES_JA,
@@ -9,19 +16,46 @@ from fashionnet.data import (
     load_dataset,
 )
 from fashionnet.device import get_device
+from fashionnet.image import load_image
 from fashionnet.model import NeuralNetwork, Prediction, predict
+from fashionnet.train import (
+    EpochStats,
+    Evaluation,
+    Recipe,
+    Tensors,
+    TrainingResult,
+    evaluate,
+    fit,
+    to_tensors,
+    train_model,
+)
 
 __all__ = [
     "CLASSES",
     "CLASSES_JA",
+    "Checkpoint",
+    "CheckpointError",
     "DataCorruptError",
     "DataNotFoundError",
+    "EpochStats",
+    "Evaluation",
     "NeuralNetwork",
     "Prediction",
+    "Recipe",
+    "Tensors",
+    "TrainingResult",
+    "cached_model",
     "class_names",
+    "evaluate",
+    "fit",
     "get_device",
+    "load_checkpoint",
     "load_dataset",
+    "load_image",
     "predict",
+    "save_checkpoint",
+    "to_tensors",
+    "train_model",
 ]
 
 __version__ = "0.1.0"
