@@ -29,19 +29,25 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from torch import nn
 
+from fashionnet.checkpoint import cached_model
 from fashionnet.data import MEAN, STD, class_names, load_dataset
 from fashionnet.model import NeuralNetwork, predict
+from fashionnet.train import Recipe, Tensors, evaluate
 
 __all__ = [
     "FIGURES",
     "JAPANESE_FONT",
     "FontNotFoundError",
+    "confusion_matrix",
     "first_layer_activations",
+    "first_layer_weights",
     "image_grid",
     "japanese_font",
     "png_bytes",
     "relu_histogram",
+    "softmax_before_after",
     "softmax_probabilities",
+    "trained_model",
     "untrained_model",
 ]
 
@@ -66,6 +72,15 @@ _TEXT = {
         "probability": "probability",
         "uniform": "1/10: no preference",
         "true": "true class",
+        "weights": "First layer of the trained model: the weights of neurons"
+        " 0-{last} of 512, each as a 28×28 image",
+        "neuron": "neuron {index}",
+        "weight": "weight",
+        "confusion": "Confusion matrix of the trained model"
+        " ({n:,} test images, accuracy {accuracy:.2%})",
+        "actual": "true class",
+        "predicted": "predicted class",
+        "share": "share of the true class's images",
     },
     "ja": {
         "grid": "FashionMNIST のテスト画像（1 行に 1 クラス）",
@@ -82,6 +97,15 @@ _TEXT = {
         "probability": "確率",
         "uniform": "1/10：どのクラスにも偏らない",
         "true": "正解のクラス",
+        "weights": "学習後のモデルの最初の層：512 個のニューロンのうち"
+        " 0〜{last} 番の重み（1 個を 28×28 の画像に）",
+        "neuron": "ニューロン {index}",
+        "weight": "重み",
+        "confusion": "学習後のモデルの混同行列"
+        "（テスト画像 {n:,} 枚、正解率 {accuracy:.2%}）",
+        "actual": "正解のクラス",
+        "predicted": "予測したクラス",
+        "share": "正解のクラスの画像に占める割合",
     },
 }
 
@@ -141,6 +165,17 @@ def untrained_model(seed: int = 0) -> NeuralNetwork:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return NeuralNetwork()
+
+
+def trained_model() -> NeuralNetwork:
+    """Return the network trained with the default `Recipe` on the CPU.
+
+    It comes from [`cached_model`][fashionnet.cached_model]: the first call
+    on a machine trains it (well under a minute on two CPU cores) and keeps
+    the checkpoint; later calls, including later site builds and test runs,
+    load it. Figures use it wherever they show a trained model.
+    """
+    return cached_model(Recipe(), device="cpu").model
 
 
 def image_grid(lang: Lang = "en", per_class: int = 8) -> Figure:
@@ -268,6 +303,10 @@ def softmax_probabilities(
             probabilities = predict(model, image.float() / 255).probabilities[0]
             _probability_bars(ax, probabilities.cpu(), label, names, text)
             ax.set_title(text[key])
+        # One legend below the panels: inside, it could hide a long bar.
+        figure.legend(
+            *axes[1].get_legend_handles_labels(), loc="outside lower center", ncols=2
+        )
         figure.suptitle(text["softmax"].format(index=index, name=names[label]))
     return _finish(figure, lang)
 
@@ -282,7 +321,97 @@ def _probability_bars(ax, probabilities, label, names, text) -> None:
     ax.invert_yaxis()  # label 0 at the top, as in the class list
     ax.set_xlim(0, 1)
     ax.set_xlabel(text["probability"])
-    ax.legend(loc="lower right")
+
+
+def softmax_before_after(lang: Lang = "en", index: int = 0) -> Figure:
+    """One real test image and its class probabilities before and after training.
+
+    The untrained model is `untrained_model()`, the trained one
+    `trained_model()`, so the first call on a machine trains it once.
+
+    Args:
+        lang: Language of the labels, `"en"` or `"ja"`.
+        index: Which test image to classify.
+    """
+    return softmax_probabilities(lang, index, trained=trained_model())
+
+
+def first_layer_weights(
+    lang: Lang = "en", model: NeuralNetwork | None = None, count: int = 32
+) -> Figure:
+    """The weights of the first layer's first neurons, each drawn as an image.
+
+    Neuron `i` of the first Linear layer multiplies pixel `p` of the
+    flattened image by `weight[i, p]`, so its 784 weights reshape into a
+    28×28 picture: red where a brighter pixel raises its output, blue where
+    it lowers it.
+
+    Args:
+        lang: Language of the labels, `"en"` or `"ja"`.
+        model: The network to look into; by default `trained_model()`.
+        count: How many neurons to draw, in rows of eight.
+    """
+    text = _text(lang)
+    model = trained_model() if model is None else model
+    weights = model.linear_relu_stack[0].weight.detach()[:count].cpu()  # (count, 784)
+    # One scale, centred at 0, for all neurons; a few outliers would wash out
+    # the rest, so the strongest 1% of weights saturate the colours.
+    reach = float(weights.abs().quantile(0.99))
+    with matplotlib.rc_context(_style(lang)):
+        rows = -(-count // 8)
+        figure = Figure(figsize=(12, 1.5 * rows + 0.6), layout="constrained")
+        axes = figure.subplots(rows, 8, squeeze=False)
+        for neuron, ax in enumerate(axes.flat):
+            ax.set_axis_off()
+            if neuron < count:
+                image = ax.imshow(
+                    weights[neuron].reshape(28, 28).numpy(),
+                    cmap="RdBu_r",
+                    vmin=-reach,
+                    vmax=reach,
+                )
+                ax.set_title(text["neuron"].format(index=neuron), size=9)
+        figure.colorbar(image, ax=axes, shrink=0.8, extend="both", label=text["weight"])
+        figure.suptitle(text["weights"].format(last=count - 1))
+    return _finish(figure, lang)
+
+
+def confusion_matrix(lang: Lang = "en", model: nn.Module | None = None) -> Figure:
+    """The model's confusion matrix on the test split, every cell counted.
+
+    Rows are the true classes, columns the predicted ones, as in
+    [`Evaluation.confusion`][fashionnet.Evaluation]. A cell's colour is its
+    share of the row, so that the mistakes of every class show on one scale.
+
+    Args:
+        lang: Language of the labels, `"en"` or `"ja"`.
+        model: The network to evaluate; by default `trained_model()`.
+    """
+    text, names = _text(lang), class_names(lang)
+    model = trained_model() if model is None else model
+    images, labels = _test_set()
+    result = evaluate(model, Tensors(_normalized(images), labels))
+    counts = result.confusion  # (10, 10), rows = true class
+    shares = counts / counts.sum(dim=1, keepdim=True).clamp(min=1)
+    with matplotlib.rc_context(_style(lang)):
+        figure = Figure(figsize=(9, 8), layout="constrained")
+        ax = figure.subplots()
+        image = ax.imshow(shares.numpy(), cmap="Blues", vmin=0, vmax=1)
+        _annotate_counts(ax, counts, shares)
+        ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
+        ax.set_yticks(range(len(names)), names)
+        ax.set(xlabel=text["predicted"], ylabel=text["actual"])
+        figure.colorbar(image, ax=ax, shrink=0.8, label=text["share"])
+        title = text["confusion"].format(n=len(labels), accuracy=result.accuracy)
+        ax.set_title(title)
+    return _finish(figure, lang)
+
+
+def _annotate_counts(ax, counts: torch.Tensor, shares: torch.Tensor) -> None:
+    """Write each cell's count, white where the cell is dark."""
+    for (row, column), count in np.ndenumerate(counts.numpy()):
+        color = "white" if shares[row, column] > 0.5 else "black"
+        ax.text(column, row, f"{count}", ha="center", va="center", color=color)
 
 
 def png_bytes(figure: Figure, dpi: int = 100) -> bytes:
@@ -298,4 +427,7 @@ FIGURES: dict[str, Callable[..., Figure]] = {
     "test-images": image_grid,
     "relu-histogram": relu_histogram,
     "softmax-probabilities": softmax_probabilities,
+    "softmax-before-after": softmax_before_after,
+    "first-layer-weights": first_layer_weights,
+    "confusion-matrix": confusion_matrix,
 }

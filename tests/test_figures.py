@@ -1,4 +1,5 @@
 import warnings
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -6,18 +7,23 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from fashionnet import CLASSES, CLASSES_JA, NeuralNetwork, figures
+from fashionnet import CLASSES, CLASSES_JA, NeuralNetwork, evaluate, figures
 from fashionnet.figures import (
     FIGURES,
     FontNotFoundError,
+    confusion_matrix,
     first_layer_activations,
+    first_layer_weights,
     image_grid,
     japanese_font,
     png_bytes,
     relu_histogram,
+    softmax_before_after,
     softmax_probabilities,
+    trained_model,
     untrained_model,
 )
+from fashionnet.train import Tensors
 
 
 def row_labels(figure: Figure, columns: int) -> list[str]:
@@ -79,6 +85,78 @@ def test_softmax_probabilities_adds_trained_panel():
         "学習後のモデル",
     ]
     assert bar_widths(figure.axes[1]) != bar_widths(figure.axes[2])
+
+
+def test_softmax_before_after_uses_trained_model(monkeypatch):
+    stand_in = untrained_model(seed=2)
+    monkeypatch.setattr(figures, "trained_model", lambda: stand_in)
+    figure = softmax_before_after(index=5)
+    expected = softmax_probabilities(index=5, trained=stand_in)
+    assert bar_widths(figure.axes[2]) == bar_widths(expected.axes[2])
+
+
+def test_trained_model_loads_cached_default_recipe(monkeypatch):
+    calls = []
+
+    def fake_cached_model(recipe, **options):
+        calls.append((recipe, options))
+        return SimpleNamespace(model=untrained_model())
+
+    monkeypatch.setattr(figures, "cached_model", fake_cached_model)
+    assert isinstance(trained_model(), NeuralNetwork)
+    assert calls == [(figures.Recipe(), {"device": "cpu"})]
+
+
+def weight_images(figure: Figure) -> list:
+    return [ax.get_images()[0].get_array().data for ax in figure.axes if ax.images]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "neuron 3"), ("ja", "ニューロン 3")]
+)
+def test_first_layer_weights_draws_each_neuron(model, lang, title):
+    figure = first_layer_weights(lang=lang, model=model, count=16)
+    images = weight_images(figure)
+    assert len(images) == 16
+    weight = model.linear_relu_stack[0].weight.detach()
+    assert (torch.from_numpy(images[3]) == weight[3].reshape(28, 28)).all()
+    assert figure.axes[3].get_title() == title
+
+
+def test_first_layer_weights_colours_centred_at_zero(model):
+    figure = first_layer_weights(model=model, count=8)
+    low, high = figure.axes[0].get_images()[0].get_clim()
+    assert low == -high
+    strongest = model.linear_relu_stack[0].weight[:8].abs().quantile(0.99)
+    assert high == pytest.approx(strongest.item())
+
+
+def annotated_counts(ax) -> torch.Tensor:
+    return torch.tensor([int(t.get_text()) for t in ax.texts]).reshape(10, 10)
+
+
+def test_confusion_matrix_numbers_equal_evaluate(model):
+    figure = confusion_matrix(model=model)
+    images, labels = figures._test_set()
+    expected = evaluate(model, Tensors(figures._normalized(images), labels))
+    assert torch.equal(annotated_counts(figure.axes[0]), expected.confusion)
+
+
+@pytest.mark.parametrize(
+    ("lang", "names", "ylabel"),
+    [("en", CLASSES, "true class"), ("ja", CLASSES_JA, "正解のクラス")],
+)
+def test_confusion_matrix_labels_in_language(model, lang, names, ylabel):
+    ax = confusion_matrix(lang=lang, model=model).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(names)
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(names)
+    assert ax.get_ylabel() == ylabel
+
+
+def test_confusion_matrix_colours_share_of_true_class(model):
+    ax = confusion_matrix(model=model).axes[0]
+    shares = ax.get_images()[0].get_array().data
+    assert shares.sum(axis=1) == pytest.approx([1.0] * 10)
 
 
 def test_untrained_model_is_seeded_and_keeps_global_rng():
