@@ -171,9 +171,10 @@ def trained_model() -> NeuralNetwork:
     """Return the network trained with the default `Recipe` on the CPU.
 
     It comes from [`cached_model`][fashionnet.cached_model]: the first call
-    on a machine trains it (well under a minute on two CPU cores) and keeps
-    the checkpoint; later calls, including later site builds and test runs,
-    load it. Figures use it wherever they show a trained model.
+    on a machine trains it (about 20 s on two idle CPU cores, 4 minutes on
+    two busy ones) and keeps the checkpoint; later calls, including later
+    site builds and test runs, load it in milliseconds. Figures use it
+    wherever they show a trained model.
     """
     return cached_model(Recipe(), device="cpu").model
 
