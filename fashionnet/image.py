@@ -24,7 +24,7 @@ class ImageError(ValueError):
 
 
 def load_image(path: str | os.PathLike[str]) -> torch.Tensor:
-    """Read a PNG or JPEG file as a 28×28 FashionMNIST-style image.
+    """Read an image file as a 28×28 FashionMNIST-style image.
 
     FashionMNIST shows a light garment on a black background, filling the
     frame along its longer side. So the image is made grayscale (transparent
