@@ -16,7 +16,7 @@ from fashionnet.data import (
     load_dataset,
 )
 from fashionnet.device import get_device
-from fashionnet.image import load_image
+from fashionnet.image import ImageError, load_image
 from fashionnet.model import NeuralNetwork, Prediction, predict
 from fashionnet.train import (
     EpochStats,
@@ -39,6 +39,7 @@ __all__ = [
     "DataNotFoundError",
     "EpochStats",
     "Evaluation",
+    "ImageError",
     "NeuralNetwork",
     "Prediction",
     "Recipe",

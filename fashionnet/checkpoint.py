@@ -180,7 +180,31 @@ def _decode(path: Path, raw: dict[str, str]) -> dict[str, Any]:
                 f"{path} was saved with {key}={metadata.get(key)!r}; "
                 f"this fashionnet needs {value!r}"
             )
+    _check_types(path, metadata)
     return metadata
+
+
+# What each optional metadata value must be, for `info` and `load_checkpoint`
+# to use it without surprises (a bool "final_relu" chooses the architecture).
+_TYPES = {
+    "final_relu": lambda v: isinstance(v, bool),
+    "test_accuracy": lambda v: (
+        v is None
+        or (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1)
+    ),
+    "recipe": lambda v: v is None or isinstance(v, dict),
+    "versions": lambda v: isinstance(v, dict),
+}
+
+
+def _check_types(path: Path, metadata: dict[str, Any]) -> None:
+    for key, valid in _TYPES.items():
+        if key not in metadata:
+            raise CheckpointError(f"{path} lacks the metadata {key!r}")
+        if not valid(metadata[key]):
+            raise CheckpointError(
+                f"{path} has an invalid {key!r} in its metadata: {metadata[key]!r}"
+            )
 
 
 def _check_shapes(
@@ -198,6 +222,15 @@ def _check_shapes(
             raise CheckpointError(
                 f"{path}: {name} has shape {found[name]}, expected {expected[name]}"
             )
+        _check_values(path, name, tensors[name])
+
+
+def _check_values(path: Path, name: str, tensor: torch.Tensor) -> None:
+    """float32 and finite, as training leaves them; nothing is cast silently."""
+    if tensor.dtype != torch.float32:
+        raise CheckpointError(f"{path}: {name} is {tensor.dtype}, expected float32")
+    if not torch.isfinite(tensor).all():
+        raise CheckpointError(f"{path}: {name} holds NaN or infinite values")
 
 
 def load_checkpoint(
@@ -218,7 +251,8 @@ def load_checkpoint(
     Raises:
         FileNotFoundError: No file at `path`.
         CheckpointError: Not a safetensors file, not a fashionnet
-            checkpoint, or tensors of the wrong names or shapes.
+            checkpoint, missing or invalid metadata, or tensors of the
+            wrong names, shapes or dtype, or holding NaN.
     """
     path = Path(path)
     raw, tensors = _read(path)

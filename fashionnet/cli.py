@@ -17,7 +17,7 @@ from tqdm import tqdm
 from fashionnet.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from fashionnet.data import DataCorruptError, class_names, load_dataset
 from fashionnet.device import get_device
-from fashionnet.image import load_image
+from fashionnet.image import ImageError, load_image
 from fashionnet.model import NeuralNetwork, predict
 from fashionnet.train import EpochStats, Recipe, evaluate, to_tensors, train_model
 
@@ -25,7 +25,7 @@ __all__ = ["main"]
 
 # Errors a user can cause and fix (a wrong path, a file of the wrong kind,
 # missing data): reported as one line and exit code 2, without a traceback.
-USER_ERRORS = (OSError, CheckpointError, DataCorruptError)
+USER_ERRORS = (OSError, CheckpointError, DataCorruptError, ImageError)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 import torch
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-__all__ = ["load_image"]
+__all__ = ["ImageError", "load_image"]
 
 SIZE = 28
+MAX_PIXELS = 50_000_000
+"""Largest image accepted (width × height): a 50-megapixel photo decodes to
+about 150 MB; bigger files are refused before their pixels are read."""
+MIN_SIDE = 8
+"""Smallest width or height accepted: fewer pixels cannot show a garment."""
+
+
+class ImageError(ValueError):
+    """A file cannot be read as an image that fashionnet can classify."""
 
 
 def load_image(path: str | os.PathLike[str]) -> torch.Tensor:
-    """Read a PNG or JPEG file as a 28×28 FashionMNIST-style image.
+    """Read an image file as a 28×28 FashionMNIST-style image.
 
     FashionMNIST shows a light garment on a black background, filling the
     frame along its longer side. So the image is made grayscale (transparent
@@ -23,7 +33,8 @@ def load_image(path: str | os.PathLike[str]) -> torch.Tensor:
     to the garment, scaled so that its longer side is 28 pixels and centred.
 
     Args:
-        path: An image file that Pillow can read.
+        path: An image file that Pillow can read (PNG, JPEG, GIF, ...), in
+            any mode: RGB, RGBA, palette, grayscale or 16-bit grayscale.
 
     Returns:
         float32 (28, 28) pixel values in [0, 1], ready for
@@ -31,10 +42,11 @@ def load_image(path: str | os.PathLike[str]) -> torch.Tensor:
 
     Raises:
         FileNotFoundError: No file at `path`.
-        PIL.UnidentifiedImageError: The file is not an image.
+        ImageError: Not an image, truncated, a folder, smaller than 8 or
+            larger than 50 million pixels (checked from the header, before
+            the pixels are decoded).
     """
-    with Image.open(path) as image:
-        image = ImageOps.exif_transpose(image)
+    with _open(path) as image:
         gray = _grayscale(image)
     pixels = np.asarray(gray, dtype=np.uint8)  # (H, W)
     if _border_is_light(pixels):
@@ -44,13 +56,68 @@ def load_image(path: str | os.PathLike[str]) -> torch.Tensor:
     return torch.from_numpy(pixels.astype(np.float32) / 255)
 
 
+def _open(path: str | os.PathLike[str]) -> Image.Image:
+    """Open `path`, check its size from the header, then decode it."""
+    if os.path.isdir(path):
+        raise ImageError(f"{path} is a folder, not an image file")
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb warning; the size is checked below instead.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+    except Image.DecompressionBombError:
+        raise ImageError(_size_message(path, "too large", None)) from None
+    except UnidentifiedImageError:
+        raise ImageError(f"{path} is not an image file Pillow can read") from None
+    _check_size(path, image)
+    try:
+        image.load()  # decode now, so a truncated file fails here
+        ImageOps.exif_transpose(image, in_place=True)
+        return image
+    except (OSError, SyntaxError, ValueError) as err:
+        image.close()
+        raise ImageError(f"{path} is damaged or truncated ({err})") from None
+
+
+def _check_size(path: str | os.PathLike[str], image: Image.Image) -> None:
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        image.close()
+        raise ImageError(_size_message(path, "too large", image.size))
+    if min(width, height) < MIN_SIDE:
+        image.close()
+        raise ImageError(_size_message(path, "too small", image.size))
+
+
+def _size_message(path, problem: str, size: tuple[int, int] | None) -> str:
+    found = f"{size[0]}×{size[1]} pixels" if size else "over Pillow's own limit"
+    return (
+        f"{path} is {problem} ({found}); images need at least {MIN_SIDE} pixels "
+        f"per side and at most {MAX_PIXELS:,} pixels in all"
+    )
+
+
 def _grayscale(image: Image.Image) -> Image.Image:
     """Grayscale, with transparent pixels replaced by the corner's colour."""
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         ground = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(ground, rgba)
+    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
+        return _eight_bit(image)
     return image.convert("L")
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """16-bit or 32-bit grayscale scaled to 0-255 (Pillow would clip it)."""
+    pixels = np.nan_to_num(np.asarray(image, dtype=np.float64))  # (H, W)
+    top = 65535.0  # I;16: the full 16-bit range
+    if not image.mode.startswith("I;16"):
+        # "I" and "F" say nothing of their range: take the smallest usual one.
+        brightest = pixels.max(initial=0)
+        top = next((t for t in (1.0, 255.0, 65535.0) if brightest <= t), brightest)
+    scaled = np.clip(pixels / top, 0, 1) * 255
+    return Image.fromarray(np.round(scaled).astype(np.uint8))
 
 
 def _border_is_light(pixels: np.ndarray) -> bool:

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 import torch
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
-from fashionnet import load_image
+from fashionnet import ImageError, load_image
 
 
 def garment(height: int, width: int) -> np.ndarray:
@@ -46,5 +46,5 @@ def test_load_image_treats_transparency_as_background(tmp_path):
 
 def test_load_image_refuses_file_that_is_not_an_image(tmp_path):
     (tmp_path / "notes.png").write_text("not an image")
-    with pytest.raises(UnidentifiedImageError):
+    with pytest.raises(ImageError, match="notes.png is not an image"):
         load_image(tmp_path / "notes.png")

@@ -11,6 +11,7 @@ def test_public_api_is_pinned():
         "DataNotFoundError",
         "EpochStats",
         "Evaluation",
+        "ImageError",
         "NeuralNetwork",
         "Prediction",
         "Recipe",
