@@ -51,3 +51,11 @@ def test_link_check_reports_a_missing_anchor(site_copy):
 
 def test_built_japanese_pages_have_no_breaks_inside_text(built_site):
     assert japanese_line_breaks(built_site) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [("reference/index.html", "Parameters:"), ("ja/reference/index.html", "引数：")],
+)
+def test_api_reference_labels_follow_page_language(built_site, path, label):
+    assert f'doc-section-title">{label}<' in (built_site / path).read_text()

@@ -19,6 +19,10 @@ three things need fixing after it:
   two 404s. We drop those head links: the language selector keeps its
   per-page links, and sitemap.xml lists each page's hreflang alternates.
 
+- mkdocstrings reads its locale once, from the first build's theme
+  language, so the Japanese API reference would say "Parameters:" and
+  "Returns:". Before each page is rendered we hand it the page's language.
+
 The browser tests in tests/browser/ check all of this in Chromium.
 """
 
@@ -81,6 +85,13 @@ def _languages(config) -> tuple[str, list[str]]:
     languages = config.plugins["i18n"].config.languages
     default = next(lang.locale for lang in languages if lang.default)
     return default, [lang.locale for lang in languages if lang.build]
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Render the page's API blocks with the labels of its language."""
+    language = config.plugins["i18n"].current_language
+    config.plugins["mkdocstrings"].handlers._locale = language
+    return markdown
 
 
 def _head(output: str, src: str) -> str:
