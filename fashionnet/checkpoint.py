@@ -117,6 +117,9 @@ def save_checkpoint(
     Returns:
         The path written.
 
+    Raises:
+        OSError: `path` cannot be written; the message names it.
+
     Examples:
         >>> import tempfile
         >>> folder = Path(tempfile.mkdtemp())
@@ -129,23 +132,36 @@ def save_checkpoint(
         name: tensor.detach().cpu().contiguous()
         for name, tensor in model.state_dict().items()
     }
+    try:
+        _write(path, tensors, _metadata(model, test_accuracy, recipe))
+    except (OSError, SafetensorError) as err:
+        # Name the checkpoint, not the temporary file the error may mention.
+        reason = (isinstance(err, OSError) and err.strerror) or err
+        kind = type(err) if isinstance(err, OSError) else OSError
+        raise kind(f"cannot write the checkpoint {path} ({reason})") from err
+    logger.info("saved checkpoint %s", path)
+    return path
+
+
+def _write(path: Path, tensors: dict[str, torch.Tensor], metadata) -> None:
+    """Write beside `path`, then rename: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     ) as tmp:
         pass
     try:
-        save_file(tensors, tmp.name, metadata=_metadata(model, test_accuracy, recipe))
+        save_file(tensors, tmp.name, metadata=metadata)
         os.replace(tmp.name, path)
     except BaseException:
         Path(tmp.name).unlink(missing_ok=True)
         raise
-    logger.info("saved checkpoint %s", path)
-    return path
 
 
 def _read(path: Path) -> tuple[dict[str, str], dict[str, torch.Tensor]]:
     """The raw metadata and the tensors, on the CPU, or a CheckpointError."""
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a checkpoint file")
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint file at {path}")
     try:
@@ -153,8 +169,22 @@ def _read(path: Path) -> tuple[dict[str, str], dict[str, torch.Tensor]]:
             metadata = file.metadata() or {}
             tensors = {name: file.get_tensor(name) for name in file.keys()}
     except (SafetensorError, OSError) as err:
-        raise CheckpointError(f"{path} is not a safetensors file ({err})") from None
+        raise CheckpointError(
+            f"{path} is not a safetensors file ({err}){_pickle_hint(path)}"
+        ) from None
     return metadata, tensors
+
+
+def _pickle_hint(path: Path) -> str:
+    """A hint when the file starts like torch.save's zip or a bare pickle."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(2)
+    except OSError:
+        return ""
+    if head == b"PK" or head[:1] == b"\x80":
+        return "; it looks like a pickle or a torch.save .pt file"
+    return ""
 
 
 def _decode(path: Path, raw: dict[str, str]) -> dict[str, Any]:
@@ -250,6 +280,7 @@ def load_checkpoint(
 
     Raises:
         FileNotFoundError: No file at `path`.
+        IsADirectoryError: `path` is a folder.
         CheckpointError: Not a safetensors file, not a fashionnet
             checkpoint, missing or invalid metadata, or tensors of the
             wrong names, shapes or dtype, or holding NaN.

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -14,6 +15,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from fashionnet import __version__
 from fashionnet.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from fashionnet.data import DataCorruptError, class_names, load_dataset
 from fashionnet.device import get_device
@@ -46,17 +48,39 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
     return parse
 
 
-def _natural(text: str) -> int:
+def _seed(text: str) -> int:
     value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
+    # torch.manual_seed takes 64-bit integers only.
+    if not 0 <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(f"must lie in 0..2**63-1, got {text}")
     return value
+
+
+def _folder(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no folder at {text}")
+    return path
+
+
+def _check_writable(path: Path) -> None:
+    """Fail before training, not minutes later, if `path` cannot be written."""
+    if path.is_dir():
+        raise IsADirectoryError(f"--out {path} is a folder; name a file in it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}."):
+            pass
+    except OSError as err:
+        reason = err.strerror or err
+        raise type(err)(f"cannot write --out {path} ({reason})") from None
 
 
 def _train(args: argparse.Namespace) -> int:
     recipe = Recipe(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed
     )
+    _check_writable(args.out)
     device = get_device()
     train = to_tensors(load_dataset("train", root=args.data), device)
     test = to_tensors(load_dataset("test", root=args.data), device)
@@ -70,7 +94,8 @@ def _train(args: argparse.Namespace) -> int:
         result.model, args.out, test_accuracy=accuracy, recipe=recipe
     )
     print(f"test accuracy: {accuracy:.2%} ({len(test.labels):,} images)")
-    print(f"training time: {result.seconds:.1f} s ({recipe.epochs} epochs, {device})")
+    epochs = f"{recipe.epochs} epoch{'s' if recipe.epochs != 1 else ''}"
+    print(f"training time: {result.seconds:.1f} s ({epochs}, {device})")
     print(f"saved: {path}")
     return 0
 
@@ -96,7 +121,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     names = class_names(args.lang)
     width = max(_width(name) for name in names)
     header = ("class", "accuracy") if args.lang == "en" else ("クラス", "正解率")
-    print(f"{_pad(header[0], width)}  {header[1]}")
+    # The numbers are right-aligned in 8 columns; so is the header above them.
+    print(f"{_pad(header[0], width)}  {' ' * (8 - _width(header[1]))}{header[1]}")
     for name, accuracy in zip(names, result.per_class_accuracy.tolist(), strict=True):
         print(f"{_pad(name, width)}  {accuracy:8.2%}")
     return 0
@@ -163,7 +189,7 @@ def _add_train(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--seed",
-        type=_natural,
+        type=_seed,
         default=default.seed,
         help="seeds the initial weights and the shuffling",
     )
@@ -208,12 +234,15 @@ def _parser() -> argparse.ArgumentParser:
         prog="fashionnet",
         description="Train, evaluate and use the FashionMNIST classifier.",
     )
+    parser.add_argument(
+        "--version", action="version", version=f"fashionnet {__version__}"
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     _add_train(commands)
     _add_model_commands(commands)
     for name in ("train", "evaluate"):
         commands.choices[name].add_argument(
-            "--data", type=Path, help="folder holding FashionMNIST/raw/"
+            "--data", type=_folder, help="folder holding FashionMNIST/raw/"
         )
     return parser
 

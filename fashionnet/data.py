@@ -161,15 +161,20 @@ def _unpack_debian(source: Path, target: Path) -> Path | None:
     return target
 
 
-def _candidates(root: str | os.PathLike[str] | None) -> Iterator[Path]:
-    """Folders to look in, in order; Debian's files are unpacked only if reached."""
+def _candidates(
+    root: str | os.PathLike[str] | None,
+) -> Iterator[tuple[Path, str | None]]:
+    """Folders to look in, in order, each with what named it (None: found).
+
+    Debian's files are unpacked only if reached.
+    """
     if root is not None:
-        yield Path(root)
+        yield Path(root), "root"
     if os.environ.get("FASHIONNET_DATA"):
-        yield Path(os.environ["FASHIONNET_DATA"])
+        yield Path(os.environ["FASHIONNET_DATA"]), "FASHIONNET_DATA"
     debian = _unpack_debian(DEBIAN_DIR, cache_dir())
     if debian is not None:
-        yield debian
+        yield debian, None
 
 
 def load_dataset(
@@ -185,6 +190,8 @@ def load_dataset(
     package (unpacked once into the user cache); last, torchvision's download
     into the first of `root`, `FASHIONNET_DATA` or the cache. Each folder
     holds the files under `FashionMNIST/raw/`, as torchvision lays them out.
+    A folder given by `root` or `FASHIONNET_DATA` that lacks the files is
+    logged as a warning, naming it, before the search moves on.
 
     Args:
         split: `"train"` (60,000 images) or `"test"` (10,000 images).
@@ -207,13 +214,22 @@ def load_dataset(
         raise ValueError(f"split must be 'train' or 'test', not {split!r}")
     transform = transforms.ToTensor() if transform is None else transform
     candidates: list[Path] = []
-    for folder in _candidates(root):
+    for folder, named_by in _candidates(root):
         candidates.append(folder)
         if _has_raw(folder, split):
             raw = folder / "FashionMNIST" / "raw"
             _verify(raw, _SPLIT_FILES[split], f"delete {raw} and load again")
             return datasets.FashionMNIST(
                 folder, train=split == "train", transform=transform
+            )
+        if named_by is not None:
+            # A folder the user named is passed over: say so, or a typo
+            # would go unnoticed while another copy is used.
+            logger.warning(
+                "no FashionMNIST %s files under %s (from %s); looking further",
+                split,
+                folder / "FashionMNIST" / "raw",
+                named_by,
             )
     if download:
         target = candidates[0] if candidates else cache_dir()

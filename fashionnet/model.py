@@ -95,7 +95,7 @@ def _as_pixels(images: torch.Tensor) -> torch.Tensor:
     if images.numel() and (images.min() < 0 or images.max() > 1):
         raise ValueError(
             "expected pixel values in [0, 1], got "
-            f"[{images.min().item():g}, {images.max().item():g}]; "
+            f"[{images.min().item()!r}, {images.max().item()!r}]; "
             "divide 0-255 values by 255"
         )
     return images
@@ -120,7 +120,7 @@ def predict(model: nn.Module, images: torch.Tensor) -> Prediction:
     Raises:
         ValueError: A shape other than those above (e.g. (N, 784) or RGB
             (N, 3, 28, 28)), values outside [0, 1], NaN or infinity.
-        TypeError: Images that are not a tensor, or of another dtype.
+        TypeError: Images that are not a dense tensor, or of another dtype.
 
     Examples:
         >>> result = predict(NeuralNetwork(), torch.rand(3, 28, 28))
@@ -129,6 +129,8 @@ def predict(model: nn.Module, images: torch.Tensor) -> Prediction:
     """
     if not isinstance(images, torch.Tensor):
         raise TypeError(f"expected a torch.Tensor, got {type(images).__name__}")
+    if images.layout != torch.strided:
+        raise TypeError(f"expected a dense tensor, got layout {images.layout}")
     device = next(model.parameters()).device
     batch = _as_pixels(_as_batch(images)).to(device=device, dtype=torch.float32)
     batch = (batch - MEAN) / STD  # the normalization used in training

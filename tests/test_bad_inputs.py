@@ -291,6 +291,18 @@ ROWS = [
         "got torch.bool",
     ),
     Row(
+        "predict sparse tensor",
+        lambda t, m: _images(t, torch.rand(28, 28).to_sparse()),
+        TypeError,
+        "expected a dense tensor, got layout torch.sparse_coo",
+    ),
+    Row(
+        "predict 1.0000001, just over 1",
+        lambda t, m: _images(t, torch.full((28, 28), 1.0000001)),
+        ValueError,
+        r"got \[1\.0000001\d*, 1\.0000001\d*\]; divide 0-255 values by 255",
+    ),
+    Row(
         "predict numpy array",
         lambda t, m: _images(t, np.zeros((28, 28), dtype=np.float32)),
         TypeError,
@@ -326,6 +338,14 @@ ROWS = [
         lambda t, m: _predict(t, _text(t / "empty.png", "")),
         EXIT_2,
         r"empty\.png is not an image file",
+    ),
+    Row(
+        "image bad among several, `fashionnet predict`",
+        lambda t, m: _predict(
+            t, _text(t / "bad.png"), str(_png(t, _garment("L"), "good.png"))
+        ),
+        EXIT_2,
+        r"bad\.png is not an image file",
     ),
     Row(
         "image truncated PNG",
@@ -478,7 +498,13 @@ ROWS = [
         "checkpoint is a folder",
         lambda t, m: ["info", "--model", str(t)],
         EXIT_2,
-        "no checkpoint file at",
+        "is a folder, not a checkpoint file",
+    ),
+    Row(
+        "checkpoint is a folder, API",
+        lambda t, m: lambda: load_checkpoint(t),
+        IsADirectoryError,
+        "is a folder, not a checkpoint file",
     ),
     Row(
         "checkpoint truncated",
@@ -504,13 +530,13 @@ ROWS = [
         "checkpoint is a pickle named .safetensors",
         lambda t, m: lambda: load_checkpoint(_pickle_checkpoint(t)),
         CheckpointError,
-        "is not a safetensors file",
+        "is not a safetensors file .*looks like a pickle or a torch.save .pt file",
     ),
     Row(
         "checkpoint is a pickle, `fashionnet evaluate`",
         lambda t, m: ["evaluate", "--model", str(_pickle_checkpoint(t))],
         EXIT_2,
-        "is not a safetensors file",
+        "is not a safetensors file .*looks like a pickle",
     ),
     Row(
         "checkpoint wrong tensor shape",
@@ -606,7 +632,51 @@ ROWS = [
         CheckpointError,
         "invalid 'test_accuracy'",
     ),
+    Row(
+        "checkpoint saved under /proc",
+        lambda t, m: lambda: save_checkpoint(_model(), "/proc/fashionnet.safetensors"),
+        OSError,
+        r"cannot write the checkpoint /proc/fashionnet\.safetensors \(",
+    ),
+    # `fashionnet train --out`: checked before any data is loaded (there is
+    # none here) and before training
+    Row(
+        "cli train --out is a folder",
+        lambda t, m: ["train", "--out", str(t)],
+        EXIT_2,
+        r"--out .*row is a folder; name a file in it",
+    ),
+    Row(
+        "cli train --out under /proc",
+        lambda t, m: ["train", "--out", "/proc/fashionnet/out.safetensors"],
+        EXIT_2,
+        r"cannot write --out /proc/fashionnet/out\.safetensors \(",
+    ),
+    Row(
+        "cli train --out inside a file",
+        lambda t, m: ["train", "--out", str(_text(t / "notes") / "out.safetensors")],
+        EXIT_2,
+        r"cannot write --out .*notes/out\.safetensors \(",
+    ),
     # command-line arguments
+    Row(
+        "cli --data folder missing",
+        lambda t, m: ["evaluate", "--model", "m", "--data", str(t / "none")],
+        EXIT_2,
+        r"argument --data: no folder at .*none",
+    ),
+    Row(
+        "cli --seed over 64 bits",
+        lambda t, m: ["train", "--seed", "100000000000000000000000"],
+        EXIT_2,
+        r"argument --seed: must lie in 0\.\.2\*\*63-1",
+    ),
+    Row(
+        "cli --seed negative",
+        lambda t, m: ["train", "--seed", "-1"],
+        EXIT_2,
+        r"argument --seed: must lie in 0\.\.2\*\*63-1, got -1",
+    ),
     Row(
         "cli unknown language",
         lambda t, m: _predict(t, t / "x.png", "--lang", "fr"),

@@ -7,9 +7,15 @@ import torch
 from PIL import Image
 from safetensors.torch import save_file
 
-from fashionnet import CLASSES, CLASSES_JA, load_dataset, save_checkpoint
+from fashionnet import (
+    CLASSES,
+    CLASSES_JA,
+    __version__,
+    load_dataset,
+    save_checkpoint,
+)
 from fashionnet.checkpoint import _metadata
-from fashionnet.cli import main
+from fashionnet.cli import _width, main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,3 +151,23 @@ def test_python_dash_m_runs_the_cli():
         cwd=ROOT,  # the checkout's package, not an installed one
     )
     assert done.returncode == 0 and "parameters: 669,706" in done.stdout
+
+
+def test_version_prints_package_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out == f"fashionnet {__version__}\n"
+
+
+def test_train_one_epoch_says_epoch_singular(tmp_path, fake_root, capsys):
+    args = ["--epochs", "1", "--batch-size", "8", "--data", str(fake_root)]
+    code, out, err = run(capsys, "train", *args, "--out", str(tmp_path / "m.st"))
+    assert code == 0 and "(1 epoch, " in out, err
+
+
+def test_evaluate_japanese_header_aligns_with_numbers(trained, fake_root, capsys):
+    path, _, _ = trained
+    args = ["--model", str(path), "--data", str(fake_root), "--lang", "ja"]
+    code, out, _ = run(capsys, "evaluate", *args)
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("クラス"))
+    assert code == 0 and _width(lines[header]) == _width(lines[header + 1])

@@ -117,3 +117,23 @@ def test_load_dataset_rejects_truncated_debian_archive(no_data_sources, monkeypa
     monkeypatch.setattr(data_module, "_RAW_SHA256", digests)
     with pytest.raises(DataCorruptError, match="--reinstall dataset-fashion-mnist"):
         load_dataset("test", download=False)
+
+
+def test_load_dataset_warns_when_root_lacks_data(
+    fake_root, no_data_sources, monkeypatch, caplog
+):
+    monkeypatch.setenv("FASHIONNET_DATA", str(fake_root))
+    typo = no_data_sources / "typo"
+    assert len(load_dataset("test", root=typo)) == 10
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert str(typo) in caplog.text and "(from root)" in caplog.text
+
+
+def test_load_dataset_warns_when_env_folder_lacks_data(
+    no_data_sources, monkeypatch, caplog
+):
+    typo = no_data_sources / "typo"
+    monkeypatch.setenv("FASHIONNET_DATA", str(typo))
+    with pytest.raises(DataNotFoundError):
+        load_dataset("test", download=False)
+    assert str(typo) in caplog.text and "(from FASHIONNET_DATA)" in caplog.text
