@@ -13,6 +13,17 @@ from fashionnet import (
 from fashionnet import data as data_module
 
 
+@pytest.fixture
+def fake_debian(no_data_sources, monkeypatch):
+    """Debian's folder of .gz files, holding small fake splits."""
+    debian = no_data_sources / "debian"
+    digests = write_fake_split(debian, "train", 20, gz=True)
+    digests |= write_fake_split(debian, "test", 10, gz=True)
+    monkeypatch.setattr(data_module, "DEBIAN_DIR", debian)
+    monkeypatch.setattr(data_module, "_RAW_SHA256", digests)
+    return debian
+
+
 def test_class_names_in_both_languages():
     assert len(CLASSES) == len(CLASSES_JA) == 10
     assert class_names("en")[0] == "T-shirt/top"
@@ -39,12 +50,7 @@ def test_load_dataset_uses_env_var_next(fake_root, no_data_sources, monkeypatch)
     assert len(load_dataset("train", root=empty, download=False)) == 20
 
 
-def test_load_dataset_unpacks_debian_files_once(no_data_sources, monkeypatch):
-    debian = no_data_sources / "debian"
-    digests = write_fake_split(debian, "train", 20, gz=True)
-    digests |= write_fake_split(debian, "test", 10, gz=True)
-    monkeypatch.setattr(data_module, "DEBIAN_DIR", debian)
-    monkeypatch.setattr(data_module, "_RAW_SHA256", digests)
+def test_load_dataset_unpacks_debian_files_once(no_data_sources, fake_debian):
     assert len(load_dataset("test", download=False)) == 10
     raw = no_data_sources / "cache" / "fashionnet" / "FashionMNIST" / "raw"
     before = (raw / "t10k-images-idx3-ubyte").stat().st_mtime_ns
@@ -95,26 +101,16 @@ def test_load_dataset_rejects_swapped_splits(fake_root, no_data_sources):
         load_dataset("test", root=fake_root)
 
 
-def test_load_dataset_repairs_corrupt_cache(no_data_sources, monkeypatch):
-    debian = no_data_sources / "debian"
-    digests = write_fake_split(debian, "train", 20, gz=True)
-    digests |= write_fake_split(debian, "test", 10, gz=True)
-    monkeypatch.setattr(data_module, "DEBIAN_DIR", debian)
-    monkeypatch.setattr(data_module, "_RAW_SHA256", digests)
+def test_load_dataset_repairs_corrupt_cache(no_data_sources, fake_debian):
     load_dataset("test", download=False)
     raw = no_data_sources / "cache" / "fashionnet" / "FashionMNIST" / "raw"
     (raw / "t10k-labels-idx1-ubyte").write_bytes(b"\x00" * 18)
     assert len(load_dataset("test", download=False)) == 10
 
 
-def test_load_dataset_rejects_truncated_debian_archive(no_data_sources, monkeypatch):
-    debian = no_data_sources / "debian"
-    digests = write_fake_split(debian, "train", 20, gz=True)
-    digests |= write_fake_split(debian, "test", 10, gz=True)
-    archive = debian / "t10k-images-idx3-ubyte.gz"
+def test_load_dataset_rejects_truncated_debian_archive(fake_debian):
+    archive = fake_debian / "t10k-images-idx3-ubyte.gz"
     archive.write_bytes(archive.read_bytes()[:100])
-    monkeypatch.setattr(data_module, "DEBIAN_DIR", debian)
-    monkeypatch.setattr(data_module, "_RAW_SHA256", digests)
     with pytest.raises(DataCorruptError, match="--reinstall dataset-fashion-mnist"):
         load_dataset("test", download=False)
 
