@@ -72,7 +72,6 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 # Browsers and Jupyter show a line break between two Japanese characters as a
 # space; wrapped Japanese lines are joined (markup around them ignored).
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60]")
-CJK_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 MARKUP_AT_END = re.compile(r"(\]\([^()]*\)|\]\[[^\]]*\]|[*_~\]])+$")
 MARKUP_AT_START = re.compile(r"^[*_~\[]+")
 
@@ -89,9 +88,9 @@ def join_cjk_lines(markdown: str) -> str:
     """Join CJK-to-CJK line breaks outside fenced code blocks."""
     out, fence = [], None
     for line in markdown.split("\n"):
-        opening = CJK_FENCE.match(line)
+        opening = FENCE.match(line)
         if fence is None and opening:
-            fence = opening.group(1)
+            fence = opening["fence"]
         elif fence is not None:
             if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
                 fence = None

@@ -29,3 +29,8 @@ def test_join_cjk_lines_looks_past_bold_and_links():
 def test_join_cjk_lines_keeps_headings_and_latin_boundaries():
     text = "# 見出し\n本文 `nn`\nです"
     assert hook.join_cjk_lines(text) == text
+
+
+def test_join_cjk_lines_inline_code_with_backticks_is_not_a_fence():
+    text = "```` ```py ```` は\n使いません\nあ\nい"
+    assert hook.join_cjk_lines(text) == "```` ```py ```` は使いません\nあい"
