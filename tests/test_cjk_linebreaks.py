@@ -32,5 +32,5 @@ def test_join_cjk_lines_keeps_headings_and_latin_boundaries():
 
 
 def test_join_cjk_lines_inline_code_with_backticks_is_not_a_fence():
-    text = "```` ```py ```` は\n使いません\nあ\nい"
-    assert hook.join_cjk_lines(text) == "```` ```py ```` は使いません\nあい"
+    text = "```` ```py ```` は\n使いません。\n\nあ\nい"
+    assert hook.join_cjk_lines(text) == "```` ```py ```` は使いません。\n\nあい"
