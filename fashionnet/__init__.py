@@ -26,6 +26,7 @@ from fashionnet.train import (
     TrainingResult,
     evaluate,
     fit,
+    matmul_dtype,
     to_tensors,
     train_model,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "load_checkpoint",
     "load_dataset",
     "load_image",
+    "matmul_dtype",
     "predict",
     "save_checkpoint",
     "to_tensors",

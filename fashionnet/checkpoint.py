@@ -30,7 +30,13 @@ from fashionnet import train as train_module
 from fashionnet.data import CLASSES, CLASSES_JA, MEAN, STD, load_dataset
 from fashionnet.device import get_device
 from fashionnet.model import NeuralNetwork
-from fashionnet.train import Recipe, evaluate, to_tensors, train_model
+from fashionnet.train import (
+    Recipe,
+    evaluate,
+    matmul_dtype,
+    to_tensors,
+    train_model,
+)
 
 __all__ = [
     "Checkpoint",
@@ -301,7 +307,8 @@ def _cache_key(recipe: Recipe, final_relu: bool, device: torch.device) -> str:
     digest = hashlib.sha256()
     for module in (model_module, train_module, data_module):
         digest.update(Path(module.__file__).read_bytes())
-    settings = [repr(recipe), final_relu, device.type, torch.__version__]
+    dtype = str(matmul_dtype(recipe.precision, device))  # "auto" depends on the CPU
+    settings = [repr(recipe), final_relu, device.type, dtype, torch.__version__]
     digest.update(json.dumps(settings).encode())
     return digest.hexdigest()[:16]
 
@@ -317,7 +324,8 @@ def cached_model(
 
     The checkpoint is kept under `cache` (default: `models/` in fashionnet's
     cache folder), named by a hash of the package's model, training and data
-    code, the recipe, `final_relu`, the device type and the torch version;
+    code, the recipe, `final_relu`, the device type, the dtype of the
+    matrix multiplications and the torch version;
     any change to one of them trains afresh. Useful when building the site.
 
     Args:

@@ -21,7 +21,14 @@ from fashionnet.data import DataCorruptError, class_names, load_dataset
 from fashionnet.device import get_device
 from fashionnet.image import ImageError, load_image
 from fashionnet.model import NeuralNetwork, predict
-from fashionnet.train import EpochStats, Recipe, evaluate, to_tensors, train_model
+from fashionnet.train import (
+    EpochStats,
+    Recipe,
+    evaluate,
+    matmul_dtype,
+    to_tensors,
+    train_model,
+)
 
 __all__ = ["main"]
 
@@ -78,7 +85,11 @@ def _check_writable(path: Path) -> None:
 
 def _train(args: argparse.Namespace) -> int:
     recipe = Recipe(
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        precision=args.precision,
     )
     _check_writable(args.out)
     device = get_device()
@@ -95,7 +106,8 @@ def _train(args: argparse.Namespace) -> int:
     )
     print(f"test accuracy: {accuracy:.2%} ({len(test.labels):,} images)")
     epochs = f"{recipe.epochs} epoch{'s' if recipe.epochs != 1 else ''}"
-    print(f"training time: {result.seconds:.1f} s ({epochs}, {device})")
+    dtype = str(matmul_dtype(recipe.precision, device)).removeprefix("torch.")
+    print(f"training time: {result.seconds:.1f} s ({epochs}, {device}, {dtype})")
     print(f"saved: {path}")
     return 0
 
@@ -192,6 +204,13 @@ def _add_train(commands: argparse._SubParsersAction) -> None:
         type=_seed,
         default=default.seed,
         help="seeds the initial weights and the shuffling",
+    )
+    parser.add_argument(
+        "--precision",
+        choices=("auto", "float32", "bfloat16"),
+        default=default.precision,
+        help="dtype of the matrix multiplications; auto: bfloat16 where the "
+        "hardware has it natively, else float32",
     )
     parser.add_argument(
         "--final-relu",

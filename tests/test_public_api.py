@@ -25,6 +25,7 @@ def test_public_api_is_pinned():
         "load_checkpoint",
         "load_dataset",
         "load_image",
+        "matmul_dtype",
         "predict",
         "save_checkpoint",
         "to_tensors",

@@ -11,6 +11,7 @@ from fashionnet import (
     evaluate,
     fit,
     load_dataset,
+    matmul_dtype,
     to_tensors,
     train_model,
 )
@@ -30,6 +31,10 @@ def tiny() -> Tensors:
 
 def weights(model: torch.nn.Module) -> list[torch.Tensor]:
     return [p.detach().clone() for p in model.parameters()]
+
+
+def largest_difference(first: list[torch.Tensor], second: list[torch.Tensor]):
+    return max((a - b).abs().max() for a, b in zip(first, second, strict=True))
 
 
 def test_to_tensors_normalizes_raw_pixels(fake_root):
@@ -55,6 +60,7 @@ def test_to_tensors_rejects_dataset_without_raw_pixels():
         {"optimizer": "adam"},
         {"schedule": "cosine"},
         {"label_smoothing": 1.0},
+        {"precision": "float16"},
     ],
 )
 def test_recipe_rejects_invalid_values(field):
@@ -70,6 +76,62 @@ def test_fit_lowers_training_loss(tiny, optimizer):
     history = fit(model, tiny, recipe)
     assert [stats.epoch for stats in history] == [1, 2, 3, 4, 5]
     assert history[-1].loss < history[0].loss
+
+
+@pytest.mark.parametrize("name", ["float32", "bfloat16"])
+def test_matmul_dtype_explicit_precision_is_kept(name):
+    assert matmul_dtype(name, "cpu") == getattr(torch, name)
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_matmul_dtype_auto_follows_the_cpu(monkeypatch, native):
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: native)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+    expected = torch.bfloat16 if native else torch.float32
+    assert matmul_dtype("auto", "cpu") == expected
+
+
+def test_matmul_dtype_auto_without_the_cpu_helpers_is_float32(monkeypatch):
+    monkeypatch.delattr(torch.cpu, "_is_avx512_bf16_supported")
+    monkeypatch.delattr(torch.cpu, "_is_amx_tile_supported")
+    assert matmul_dtype("auto", "cpu") == torch.float32
+
+
+def test_matmul_dtype_rejects_unknown_precision():
+    with pytest.raises(ValueError, match="float16"):
+        matmul_dtype("float16", "cpu")
+
+
+def test_fit_in_bfloat16_keeps_float32_weights_and_learns(tiny):
+    torch.manual_seed(0)
+    model = NeuralNetwork()
+    recipe = Recipe(epochs=5, batch_size=16, lr=1e-2, precision="bfloat16")
+    history = fit(model, tiny, recipe)
+    assert history[-1].loss < history[0].loss
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+
+
+def test_fit_precisions_differ_only_by_rounding(tiny):
+    """One SGD step in bfloat16 lands next to the same step in float32."""
+    start, after = {}, {}
+    for precision in ("float32", "bfloat16"):
+        torch.manual_seed(0)
+        model = NeuralNetwork()
+        start[precision] = weights(model)
+        recipe = Recipe(
+            epochs=1,
+            batch_size=64,  # all of `tiny`: one step
+            optimizer="sgd",
+            lr=0.1,
+            weight_decay=0.0,
+            schedule="constant",
+            precision=precision,
+        )
+        fit(model, tiny, recipe)
+        after[precision] = weights(model)
+    step = largest_difference(after["float32"], start["float32"])
+    gap = largest_difference(after["float32"], after["bfloat16"])
+    assert 0 < gap < 0.05 * step  # bfloat16 really ran, and only rounded
 
 
 def test_fit_reports_each_epoch_and_leaves_eval_mode(tiny):
