@@ -7,7 +7,11 @@ Run from the repository root (prints tables; about two minutes on 2 cores):
 (a) the classic loop: torchvision's dataset with `ToTensor`, a `DataLoader`
     (batch 64, shuffled), plain SGD with learning rate 1e-3;
 (b) fashionnet's loop (`fit`) with the same batch size and optimizer: the
-    split decoded once into a tensor, mini-batches taken by indexing;
+    split decoded once into a tensor, mini-batches taken by indexing; once
+    with float32 matrix multiplications, as (a) runs, and once with the
+    default precision "auto" (bfloat16 where the CPU has it natively);
+    the loops take turns, one epoch each, so that a machine slowing down
+    or speeding up during the run affects them alike;
 (c) the default recipe end to end: load, train, evaluate on all 10,000
     test images;
 (d) the default recipe and the classic Adam recipe, each with and without
@@ -21,6 +25,7 @@ import os
 import platform
 import statistics
 import time
+from dataclasses import replace
 
 import torch
 from torch import nn
@@ -29,9 +34,11 @@ from torch.utils.data import DataLoader
 from fashionnet import (
     NeuralNetwork,
     Recipe,
+    Tensors,
     evaluate,
     fit,
     load_dataset,
+    matmul_dtype,
     to_tensors,
     train_model,
 )
@@ -70,42 +77,56 @@ def machine() -> str:
     )
 
 
-def classic_loop(epochs: int) -> tuple[list[float], float]:
-    """(a): per-epoch seconds and test accuracy of the DataLoader loop."""
-    torch.manual_seed(0)
-    model = NeuralNetwork()
-    optimizer = torch.optim.SGD(model.parameters(), lr=CLASSIC_SGD.lr)
-    loss_fn = nn.CrossEntropyLoss()
-    loader = DataLoader(load_dataset("train"), batch_size=64, shuffle=True)
-    seconds = []
-    for _ in range(epochs):
+class ClassicLoop:
+    """(a): the tutorial's loop, one epoch per call, state kept between calls."""
+
+    def __init__(self) -> None:
+        torch.manual_seed(0)
+        self.model = NeuralNetwork()
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=CLASSIC_SGD.lr)
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.loader = DataLoader(load_dataset("train"), batch_size=64, shuffle=True)
+
+    def epoch(self) -> float:
         start = time.perf_counter()
-        for images, labels in loader:
-            loss = loss_fn(model(images), labels)
+        for images, labels in self.loader:
+            loss = self.loss_fn(self.model(images), labels)
             loss.backward()
-            optimizer.step()
-            optimizer.zero_grad()
-        seconds.append(time.perf_counter() - start)
-    return seconds, classic_accuracy(model)
+            self.optimizer.step()
+            self.optimizer.zero_grad()
+        return time.perf_counter() - start
+
+    @torch.no_grad()
+    def accuracy(self) -> float:
+        correct = 0
+        for images, labels in DataLoader(load_dataset("test"), batch_size=64):
+            correct += (self.model(images).argmax(dim=1) == labels).sum().item()
+        return correct / 10_000
 
 
-@torch.no_grad()
-def classic_accuracy(model: nn.Module) -> float:
-    correct = 0
-    for images, labels in DataLoader(load_dataset("test"), batch_size=64):
-        correct += (model(images).argmax(dim=1) == labels).sum().item()
-    return correct / 10_000
+class FashionnetLoop:
+    """(b): `fit` with the same optimizer and batch size, one epoch per call.
 
+    Plain SGD keeps no state between steps and the learning rate is constant,
+    so consecutive one-epoch calls of `fit` train like one longer call.
+    """
 
-def fashionnet_loop(epochs: int) -> tuple[list[float], float]:
-    """(b): the same optimizer and batch size through `fit`."""
-    recipe = Recipe(**{**vars(CLASSIC_SGD), "epochs": epochs})
-    train = to_tensors(load_dataset("train"))
-    torch.manual_seed(0)
-    model = NeuralNetwork()
-    history = fit(model, train, recipe)
-    accuracy = evaluate(model, to_tensors(load_dataset("test"))).accuracy
-    return [stats.seconds for stats in history], accuracy
+    def __init__(self, train: Tensors, precision: str) -> None:
+        self.train = train
+        self.precision = precision
+        torch.manual_seed(0)
+        self.model = NeuralNetwork()
+        self.epochs = 0
+
+    def epoch(self) -> float:
+        recipe = replace(
+            CLASSIC_SGD, epochs=1, seed=self.epochs, precision=self.precision
+        )
+        self.epochs += 1
+        return fit(self.model, self.train, recipe)[0].seconds
+
+    def accuracy(self) -> float:
+        return evaluate(self.model, to_tensors(load_dataset("test"))).accuracy
 
 
 def default_recipe(recipe: Recipe, final_relu: bool = False) -> dict[str, float]:
@@ -122,21 +143,40 @@ def default_recipe(recipe: Recipe, final_relu: bool = False) -> dict[str, float]
     }
 
 
-def print_loops(epochs: int) -> None:
-    classic, classic_acc = classic_loop(epochs)
-    ours, ours_acc = fashionnet_loop(epochs)
-    print(f"## Same loop settings: SGD lr 1e-3, batch 64, {epochs} epochs\n")
-    print("| loop | seconds per epoch | median | test accuracy |")
-    print("|---|---|---|---|")
-    for name, seconds, accuracy in (
-        ("(a) classic: DataLoader + ToTensor", classic, classic_acc),
-        ("(b) fashionnet: tensors + indexing", ours, ours_acc),
-    ):
-        each = ", ".join(f"{s:.2f}" for s in seconds)
-        median = statistics.median(seconds)
-        print(f"| {name} | {each} | {median:.2f} | {accuracy:.2%} |")
-    ratio = statistics.median(classic) / statistics.median(ours)
-    print(f"\n(b) is {ratio:.1f}x faster per epoch than (a) (median over epochs)\n")
+def print_loops(rounds: int) -> None:
+    train = to_tensors(load_dataset("train"))
+    auto = str(matmul_dtype("auto", "cpu")).removeprefix("torch.")
+    loops = {
+        "(a) classic: DataLoader + ToTensor": ClassicLoop(),
+        "(b) fashionnet, float32": FashionnetLoop(train, "float32"),
+        f"(b) fashionnet, precision auto ({auto})": FashionnetLoop(train, "auto"),
+    }
+    seconds: dict[str, list[float]] = {name: [] for name in loops}
+    # One epoch of each loop in turn, so that a change in the machine's speed
+    # during the run (other jobs, frequency) affects all of them alike.
+    for _ in range(rounds):
+        for name, loop in loops.items():
+            seconds[name].append(loop.epoch())
+    print(f"## Same loop settings: SGD lr 1e-3, batch 64, {rounds} epochs each\n")
+    print(
+        "| loop | seconds per epoch | median | (a) / this, per round | test accuracy |"
+    )
+    print("|---|---|---|---|---|")
+    classic = seconds["(a) classic: DataLoader + ToTensor"]
+    for name, loop in loops.items():
+        each = ", ".join(f"{s:.2f}" for s in seconds[name])
+        ratios = [a / b for a, b in zip(classic, seconds[name], strict=True)]
+        ratio = ", ".join(f"{r:.1f}x" for r in ratios)
+        median = statistics.median(seconds[name])
+        print(f"| {name} | {each} | {median:.2f} | {ratio} | {loop.accuracy():.2%} |")
+    print()
+    for name in list(loops)[1:]:
+        ratios = [a / b for a, b in zip(classic, seconds[name], strict=True)]
+        print(
+            f"{name} is {statistics.median(ratios):.1f}x faster per epoch than (a) "
+            "(median of the rounds' ratios)"
+        )
+    print()
 
 
 def print_recipes(final_relu: bool) -> None:
@@ -162,7 +202,9 @@ def print_recipes(final_relu: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=2, help="epochs for (a), (b)")
+    parser.add_argument(
+        "--epochs", type=int, default=3, help="epochs of each loop in (a), (b)"
+    )
     parser.add_argument(
         "--no-final-relu", action="store_true", help="skip the (d) comparison"
     )
