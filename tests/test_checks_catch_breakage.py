@@ -35,6 +35,11 @@ def project(tmp_path) -> Path:
         shutil.copytree(ROOT / name, copy / name, ignore=IGNORED)
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy(ROOT / name, copy / name)
+    # Figures and the run notebook page, kept by input hash: the copy's build
+    # reuses what is still valid instead of drawing and running it all again.
+    drawn = ROOT / ".cache" / "fashionnet-docs"
+    if drawn.is_dir():
+        shutil.copytree(drawn, copy / ".cache" / "fashionnet-docs")
     return copy
 
 
