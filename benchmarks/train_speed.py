@@ -1,6 +1,6 @@
 """Time the classic tutorial's training loop, fashionnet's, and the recipes.
 
-Run from the repository root (prints tables; about two minutes on 2 cores):
+Run from the repository root (prints tables; about four minutes on 2 cores):
 
     .venv/bin/python -m benchmarks.train_speed
 
@@ -11,7 +11,8 @@ Run from the repository root (prints tables; about two minutes on 2 cores):
     with float32 matrix multiplications, as (a) runs, and once with the
     default precision "auto" (bfloat16 where the CPU has it natively);
     the loops take turns, one epoch each, so that a machine slowing down
-    or speeding up during the run affects them alike;
+    or speeding up during the run affects them alike, after 50 untimed
+    warm-up steps each;
 (c) the default recipe end to end: load, train, evaluate on all 10,000
     test images;
 (d) the default recipe and the classic Adam recipe, each with and without
@@ -42,6 +43,7 @@ from fashionnet import (
     to_tensors,
     train_model,
 )
+from fashionnet.allocator import keep_freed_memory
 
 CLASSIC_SGD = Recipe(
     batch_size=64,
@@ -51,6 +53,8 @@ CLASSIC_SGD = Recipe(
     schedule="constant",
     label_smoothing=0.0,
 )
+# Untimed steps each loop runs once before its first timed epoch.
+WARM_UP_STEPS = 50
 # The recipe behind the classic final-ReLU figures: Adam, 5 epochs, batch 64.
 CLASSIC_ADAM = Recipe(
     epochs=5,
@@ -87,14 +91,20 @@ class ClassicLoop:
         self.loss_fn = nn.CrossEntropyLoss()
         self.loader = DataLoader(load_dataset("train"), batch_size=64, shuffle=True)
 
-    def epoch(self) -> float:
+    def epoch(self, steps: int | None = None) -> float:
         start = time.perf_counter()
-        for images, labels in self.loader:
+        for step, (images, labels) in enumerate(self.loader):
+            if step == steps:
+                break
             loss = self.loss_fn(self.model(images), labels)
             loss.backward()
             self.optimizer.step()
             self.optimizer.zero_grad()
         return time.perf_counter() - start
+
+    def warm_up(self) -> None:
+        """A few untimed steps on a throwaway copy of this loop."""
+        ClassicLoop().epoch(steps=WARM_UP_STEPS)
 
     @torch.no_grad()
     def accuracy(self) -> float:
@@ -125,6 +135,13 @@ class FashionnetLoop:
         self.epochs += 1
         return fit(self.model, self.train, recipe)[0].seconds
 
+    def warm_up(self) -> None:
+        """A few untimed steps of a throwaway network (allocations, kernels)."""
+        count = WARM_UP_STEPS * CLASSIC_SGD.batch_size
+        few = Tensors(self.train.inputs[:count], self.train.labels[:count])
+        recipe = replace(CLASSIC_SGD, epochs=1, precision=self.precision)
+        fit(NeuralNetwork(), few, recipe)
+
     def accuracy(self) -> float:
         return evaluate(self.model, to_tensors(load_dataset("test"))).accuracy
 
@@ -152,6 +169,8 @@ def print_loops(rounds: int) -> None:
         f"(b) fashionnet, precision auto ({auto})": FashionnetLoop(train, "auto"),
     }
     seconds: dict[str, list[float]] = {name: [] for name in loops}
+    for loop in loops.values():
+        loop.warm_up()
     # One epoch of each loop in turn, so that a change in the machine's speed
     # during the run (other jobs, frequency) affects all of them alike.
     for _ in range(rounds):
@@ -203,13 +222,16 @@ def print_recipes(final_relu: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--epochs", type=int, default=3, help="epochs of each loop in (a), (b)"
+        "--epochs", type=int, default=5, help="epochs of each loop in (a), (b)"
     )
     parser.add_argument(
         "--no-final-relu", action="store_true", help="skip the (d) comparison"
     )
     args = parser.parse_args()
-    print(f"machine: {machine()}\n", flush=True)
+    # `fit` sets this on its first call; set here, it applies to (a) as well.
+    kept = keep_freed_memory()
+    print(f"machine: {machine()}", flush=True)
+    print(f"malloc keeps freed memory (all loops): {kept}\n", flush=True)
     print_loops(args.epochs)
     print_recipes(not args.no_final_relu)
     print(f"\nmachine at the end: {machine()}")

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from fashionnet.allocator import keep_freed_memory
 from fashionnet.data import CLASSES, MEAN, STD, load_dataset
 from fashionnet.device import get_device
 from fashionnet.model import NeuralNetwork
@@ -297,7 +298,12 @@ def fit(
     Returns:
         One [`EpochStats`][fashionnet.EpochStats] per epoch. The model is
         left in evaluation mode.
+
+    On Linux with glibc, the first call also asks `malloc` to keep freed
+    memory for the next step instead of returning it to the system (see
+    `fashionnet.allocator`), which made steps up to twice as fast here.
     """
+    keep_freed_memory()
     optimizer = _optimizer(model, recipe)
     steps = math.ceil(len(data.labels) / recipe.batch_size)
     scheduler = _scheduler(optimizer, recipe, steps)
