@@ -63,7 +63,8 @@ class Checkpoint(NamedTuple):
         model: The network with the saved weights, in evaluation mode.
         metadata: The saved metadata, decoded: `architecture`, `final_relu`,
             `mean`, `std`, `classes`, `classes_ja`, `test_accuracy` (or
-            None), `recipe` (a dict, or None) and `versions`.
+            None), `recipe` (a dict with the recipe's fields and the
+            `matmul_dtype` its precision chose, or None) and `versions`.
     """
 
     model: NeuralNetwork
@@ -82,7 +83,7 @@ def _metadata(model: NeuralNetwork, test_accuracy, recipe) -> dict[str, str]:
         "classes": list(CLASSES),
         "classes_ja": list(CLASSES_JA),
         "test_accuracy": test_accuracy,
-        "recipe": dataclasses.asdict(recipe) if recipe is not None else None,
+        "recipe": _recipe_record(model, recipe),
         "versions": {
             "fashionnet": _package_version(),
             "torch": torch.__version__,
@@ -91,6 +92,20 @@ def _metadata(model: NeuralNetwork, test_accuracy, recipe) -> dict[str, str]:
         },
     }
     return {key: json.dumps(value, ensure_ascii=False) for key, value in values.items()}
+
+
+def _recipe_record(model: NeuralNetwork, recipe: Recipe | None) -> dict | None:
+    """The recipe's fields, plus the dtype its precision meant where it ran.
+
+    `precision="auto"` depends on the hardware, so the dtype it chose on the
+    model's device (where it was trained, unless it was moved) is recorded as
+    `matmul_dtype`.
+    """
+    if recipe is None:
+        return None
+    device = next(model.parameters()).device
+    dtype = matmul_dtype(recipe.precision, device)
+    return dataclasses.asdict(recipe) | {"matmul_dtype": str(dtype).split(".")[-1]}
 
 
 def _package_version() -> str:

@@ -209,8 +209,8 @@ def _add_train(commands: argparse._SubParsersAction) -> None:
         "--precision",
         choices=("auto", "float32", "bfloat16"),
         default=default.precision,
-        help="dtype of the matrix multiplications; auto: bfloat16 where the "
-        "hardware has it natively, else float32",
+        help="dtype of the matrix multiplications; auto: bfloat16 on a CPU "
+        "with AVX512-BF16 or AMX or a CUDA GPU with bfloat16, else float32",
     )
     parser.add_argument(
         "--final-relu",

@@ -40,6 +40,16 @@ def test_checkpoint_round_trips_metadata(saved):
     assert metadata["classes_ja"][6] == "シャツ"
 
 
+@pytest.mark.parametrize("native", [True, False])
+def test_checkpoint_records_the_dtype_auto_chose(tmp_path, model, monkeypatch, native):
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: native)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+    path = save_checkpoint(model, tmp_path / "m.safetensors", recipe=Recipe())
+    recipe = load_checkpoint(path, device="cpu").metadata["recipe"]
+    assert recipe["precision"] == "auto"
+    assert recipe["matmul_dtype"] == ("bfloat16" if native else "float32")
+
+
 def test_checkpoint_keeps_final_relu(tmp_path):
     path = save_checkpoint(NeuralNetwork(final_relu=True), tmp_path / "m.safetensors")
     assert load_checkpoint(path, device="cpu").model.final_relu
