@@ -297,7 +297,7 @@ def fit(
         model: The network to train, e.g. a
             [`NeuralNetwork`][fashionnet.NeuralNetwork].
         data: The training split as [`Tensors`][fashionnet.Tensors].
-        recipe: Optimizer, schedule, batch size and epochs.
+        recipe: Optimizer, schedule, batch size, epochs and precision.
         on_epoch: Called with each epoch's [`EpochStats`][fashionnet.EpochStats]
             (the CLI draws its progress bar with it).
 
