@@ -163,8 +163,9 @@ def default_recipe(recipe: Recipe, final_relu: bool = False) -> dict[str, float]
 def print_loops(rounds: int) -> None:
     train = to_tensors(load_dataset("train"))
     auto = str(matmul_dtype("auto", "cpu")).removeprefix("torch.")
+    classic_name = "(a) classic: DataLoader + ToTensor"
     loops = {
-        "(a) classic: DataLoader + ToTensor": ClassicLoop(),
+        classic_name: ClassicLoop(),
         "(b) fashionnet, float32": FashionnetLoop(train, "float32"),
         f"(b) fashionnet, precision auto ({auto})": FashionnetLoop(train, "auto"),
     }
@@ -181,20 +182,22 @@ def print_loops(rounds: int) -> None:
         "| loop | seconds per epoch | median | (a) / this, per round | test accuracy |"
     )
     print("|---|---|---|---|---|")
-    classic = seconds["(a) classic: DataLoader + ToTensor"]
+    ratios = {
+        name: [a / b for a, b in zip(seconds[classic_name], times, strict=True)]
+        for name, times in seconds.items()
+    }
     for name, loop in loops.items():
         each = ", ".join(f"{s:.2f}" for s in seconds[name])
-        ratios = [a / b for a, b in zip(classic, seconds[name], strict=True)]
-        ratio = ", ".join(f"{r:.1f}x" for r in ratios)
+        ratio = ", ".join(f"{r:.1f}x" for r in ratios[name])
         median = statistics.median(seconds[name])
         print(f"| {name} | {each} | {median:.2f} | {ratio} | {loop.accuracy():.2%} |")
     print()
-    for name in list(loops)[1:]:
-        ratios = [a / b for a, b in zip(classic, seconds[name], strict=True)]
-        print(
-            f"{name} is {statistics.median(ratios):.1f}x faster per epoch than (a) "
-            "(median of the rounds' ratios)"
-        )
+    for name in loops:
+        if name != classic_name:
+            print(
+                f"{name} is {statistics.median(ratios[name]):.1f}x faster per epoch "
+                "than (a) (median of the rounds' ratios)"
+            )
     print()
 
 

@@ -104,8 +104,8 @@ def _recipe_record(model: NeuralNetwork, recipe: Recipe | None) -> dict | None:
     if recipe is None:
         return None
     device = next(model.parameters()).device
-    dtype = matmul_dtype(recipe.precision, device)
-    return dataclasses.asdict(recipe) | {"matmul_dtype": str(dtype).split(".")[-1]}
+    dtype = str(matmul_dtype(recipe.precision, device)).removeprefix("torch.")
+    return dataclasses.asdict(recipe) | {"matmul_dtype": dtype}
 
 
 def _package_version() -> str:

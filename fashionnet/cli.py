@@ -22,6 +22,7 @@ from fashionnet.device import get_device
 from fashionnet.image import ImageError, load_image
 from fashionnet.model import NeuralNetwork, predict
 from fashionnet.train import (
+    PRECISIONS,
     EpochStats,
     Recipe,
     evaluate,
@@ -207,7 +208,7 @@ def _add_train(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--precision",
-        choices=("auto", "float32", "bfloat16"),
+        choices=PRECISIONS,
         default=default.precision,
         help="dtype of the matrix multiplications; auto: bfloat16 on a CPU "
         "with AVX512-BF16 or AMX or a CUDA GPU with bfloat16, else float32",

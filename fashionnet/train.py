@@ -38,6 +38,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+#: The names a [`Recipe`][fashionnet.Recipe]'s `precision` may take.
+PRECISIONS = ("auto", "float32", "bfloat16")
+
 
 @dataclass(frozen=True)
 class Recipe:
@@ -90,7 +93,7 @@ class Recipe:
             raise ValueError(f"unknown schedule {self.schedule!r}")
         if not 0 <= self.label_smoothing < 1:
             raise ValueError("label_smoothing must lie in [0, 1)")
-        if self.precision not in ("auto", "float32", "bfloat16"):
+        if self.precision not in PRECISIONS:
             raise ValueError(f"unknown precision {self.precision!r}")
 
 
@@ -215,7 +218,7 @@ def matmul_dtype(
         >>> matmul_dtype("auto", "cpu") in (torch.float32, torch.bfloat16)
         True
     """
-    if precision not in ("auto", "float32", "bfloat16"):
+    if precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}")
     if precision != "auto":
         return getattr(torch, precision)
